@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#include "service/grpc_server.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "compiler_gym_service.grpc.pb.h"
+
+namespace cgym {
+
+using namespace compiler_gym;
+
+namespace {
+
+grpc::Status toGrpc(const Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
+}
+
+}  // namespace
+
+// The gRPC adapter: each RPC forwards to the transport-independent ServiceCore.
+class GrpcServer::Impl final : public CompilerGymService::Service {
+ public:
+  explicit Impl(ServiceCore& core) : core_(core) {}
+
+  grpc::Status GetVersion(grpc::ServerContext*, const GetVersionRequest* request,
+                          GetVersionReply* reply) override {
+    return toGrpc(core_.GetVersion(*request, reply));
+  }
+  grpc::Status GetSpaces(grpc::ServerContext*, const GetSpacesRequest* request,
+                         GetSpacesReply* reply) override {
+    return toGrpc(core_.GetSpaces(*request, reply));
+  }
+  grpc::Status StartSession(grpc::ServerContext*, const StartSessionRequest* request,
+                            StartSessionReply* reply) override {
+    return toGrpc(core_.StartSession(*request, reply));
+  }
+  grpc::Status ForkSession(grpc::ServerContext*, const ForkSessionRequest* request,
+                           ForkSessionReply* reply) override {
+    return toGrpc(core_.ForkSession(*request, reply));
+  }
+  grpc::Status EndSession(grpc::ServerContext*, const EndSessionRequest* request,
+                          EndSessionReply* reply) override {
+    return toGrpc(core_.EndSession(*request, reply));
+  }
+  grpc::Status Step(grpc::ServerContext*, const StepRequest* request, StepReply* reply) override {
+    return toGrpc(core_.Step(*request, reply));
+  }
+  grpc::Status AddBenchmark(grpc::ServerContext*, const AddBenchmarkRequest* request,
+                            AddBenchmarkReply* reply) override {
+    return toGrpc(core_.AddBenchmark(*request, reply));
+  }
+  grpc::Status SendSessionParameter(grpc::ServerContext*,
+                                    const SendSessionParameterRequest* request,
+                                    SendSessionParameterReply* reply) override {
+    return toGrpc(core_.SendSessionParameter(*request, reply));
+  }
+
+ private:
+  ServiceCore& core_;
+};
+
+namespace {
+
+// A port that is free on 127.0.0.1 right now, or 0.
+int pickFreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+}  // namespace
+
+std::unique_ptr<grpc::Server> GrpcServer::build(const GrpcServerOptions& options,
+                                                const std::vector<std::string>& addresses,
+                                                int* selectedPort) {
+  grpc::ServerBuilder builder;
+  builder.RegisterService(impl_.get());
+  // CompilerGym's server settings (reference 3.4).
+  builder.SetMaxReceiveMessageSize(options.maxReceiveMessageSize);
+  builder.SetMaxSendMessageSize(options.maxSendMessageSize);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  for (const std::string& address : addresses) {
+    builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
+                             address.rfind("unix:", 0) == 0 ? nullptr : selectedPort);
+  }
+  return builder.BuildAndStart();
+}
+
+Status GrpcServer::start(ServiceCore& core, const GrpcServerOptions& options,
+                         std::unique_ptr<GrpcServer>* out) {
+  std::unique_ptr<GrpcServer> server(new GrpcServer());
+  server->impl_ = std::make_unique<Impl>(core);
+  grpc::EnableDefaultHealthCheckService(true);
+
+  int selectedPort = 0;
+  std::string description;
+  if (options.host.rfind("unix:", 0) == 0) {
+    description = options.host;
+    server->server_ = server->build(options, {options.host}, &selectedPort);
+    server->target_ = options.host;
+  } else if (options.host == "localhost") {
+    // Loopback only, on both 127.0.0.1 and ::1 with one port: clients dial "localhost",
+    // which resolves to either depending on the machine. gRPC cannot give two addresses
+    // one ephemeral port, so pick a free port first and retry if another process took it
+    // in between.
+    description = "localhost:" + std::to_string(options.port);
+    for (int attempt = 0; attempt < 20 && !server->server_; ++attempt) {
+      const int port = options.port != 0 ? options.port : pickFreeLoopbackPort();
+      if (port == 0) break;
+      const std::string p = std::to_string(port);
+      server->server_ = server->build(options, {"127.0.0.1:" + p, "[::1]:" + p}, &selectedPort);
+      if (!server->server_ && options.port != 0) break;
+    }
+    if (!server->server_) {
+      // A machine without IPv6 loopback: IPv4 alone.
+      server->server_ =
+          server->build(options, {"127.0.0.1:" + std::to_string(options.port)}, &selectedPort);
+    }
+    server->target_ = "localhost:" + std::to_string(selectedPort);
+  } else {
+    description = options.host + ":" + std::to_string(options.port);
+    server->server_ = server->build(options, {description}, &selectedPort);
+    const bool wildcard = options.host == "0.0.0.0" || options.host == "[::]";
+    server->target_ =
+        (wildcard ? std::string("localhost") : options.host) + ":" + std::to_string(selectedPort);
+  }
+  if (!server->server_) {
+    return Status(StatusCode::kUnavailable, "Failed to listen on " + description);
+  }
+  server->port_ = selectedPort;
+  *out = std::move(server);
+  return Status::OK();
+}
+
+GrpcServer::~GrpcServer() {
+  if (server_) {
+    shutdown(std::chrono::system_clock::now());
+    wait();
+  }
+}
+
+void GrpcServer::shutdown(std::chrono::system_clock::time_point deadline) {
+  server_->Shutdown(deadline);
+}
+
+void GrpcServer::wait() { server_->Wait(); }
+
+}  // namespace cgym

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+#include "service/service_main.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "common/logging.h"
+#include "service/grpc_server.h"
+
+namespace cgym::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// gflags, which CompilerGym's services use, treats -flag and --flag alike; CLI11 reads a
+// single dash as a one-letter flag. Rewrite "-name..." to "--name..." (but not "-v" itself
+// or negative numbers) so that CompilerGym's "-v=0" and friends parse.
+std::vector<std::string> normalizeArgs(int argc, const char* const* argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i] ? argv[i] : "";
+    if (arg.empty()) continue;  // CompilerGym drops empty arguments too.
+    if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-' && !std::isdigit(arg[1])) {
+      arg = "-" + arg;
+    }
+    args.push_back(std::move(arg));
+  }
+  return args;
+}
+
+// The flag name in "--name=value", for error messages in gflags' form.
+std::string flagName(const std::string& arg) {
+  size_t start = arg.find_first_not_of('-');
+  if (start == std::string::npos) return arg;
+  return arg.substr(start, arg.find('=') - start);
+}
+
+// Writes `contents` to dir/name via a temporary file and a rename, so that a reader polling
+// for the file never sees it half-written.
+bool writeFileAtomically(const fs::path& dir, const std::string& name,
+                         const std::string& contents) {
+  const fs::path tmp = dir / (name + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << contents;
+    out.flush();
+    if (!out) return false;
+  }
+  std::error_code ec;
+  fs::rename(tmp, dir / name, ec);
+  return !ec;
+}
+
+fs::path makeTempWorkingDirectory() {
+  std::string pattern = (fs::temp_directory_path() / "compiler_gym-service-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) {
+    throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
+  }
+  return pattern;
+}
+
+void configureLogging(const fs::path& logDir, const std::string& program, int verbosity,
+                      bool alsoLogToStderr) {
+  const spdlog::level::level_enum fileLevel = verbosity >= 2   ? spdlog::level::trace
+                                              : verbosity == 1 ? spdlog::level::debug
+                                                               : spdlog::level::info;
+  auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(
+      (logDir / (program + ".log")).string(), /*truncate=*/false);
+  file->set_level(fileLevel);
+  auto err = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  // As glog: only errors reach stderr unless --alsologtostderr.
+  err->set_level(alsoLogToStderr ? fileLevel : spdlog::level::err);
+  spdlog::logger& log = logger();
+  log.sinks() = {file, err};
+  log.set_level(fileLevel);
+  log.set_pattern("%L%m%d %H:%M:%S.%f %t] %v");
+  log.flush_on(spdlog::level::info);
+}
+
+}  // namespace
+
+int runService(const SessionFactory& factory, int argc, const char* const* argv,
+               const std::string& usage) {
+  std::string workingDir;
+  std::string port = "0";
+  std::string host = "localhost";
+  std::string logDir;
+  bool alsoLogToStderr = false;
+  bool logToStderr = false;
+  int verbosity = 0;
+  int logBufLevel = 0;
+  int64_t maxMessageBytes = -1;
+  uint64_t cacheMaxBytes = BenchmarkCache::kDefaultMaxSizeInBytes;
+  size_t maxSessions = 0;
+
+  CLI::App app(usage.empty() ? "A CompilerGym service." : usage);
+  app.allow_extras();
+  app.add_option("--working_dir", workingDir,
+                 "Directory for port.txt, pid.txt and logs/; created if missing. Default: a new "
+                 "temporary directory");
+  app.add_option("--port", port, "Port to listen on; 0 picks a free port")->capture_default_str();
+  app.add_option("--host", host,
+                 "Address to listen on: localhost (loopback only, 127.0.0.1 and ::1), an "
+                 "address, 0.0.0.0 for all, or unix:PATH")
+      ->capture_default_str();
+  app.add_option("--log_dir", logDir, "Directory for log files. Default: WORKING_DIR/logs");
+  app.add_flag("--alsologtostderr", alsoLogToStderr, "Also write log messages to stderr");
+  app.add_flag("--logtostderr", logToStderr, "Write log messages to stderr");
+  app.add_option("-v,--v", verbosity, "Verbose logging level (1: debug, 2: trace)");
+  app.add_option("--logbuflevel", logBufLevel, "Accepted for glog compatibility; ignored");
+  app.add_option("--max_message_bytes", maxMessageBytes,
+                 "Largest message the service sends or receives; -1 is unlimited")
+      ->capture_default_str();
+  app.add_option("--benchmark_cache_max_bytes", cacheMaxBytes, "Benchmark cache limit in bytes")
+      ->capture_default_str();
+  app.add_option("--max_sessions", maxSessions, "Most live sessions; 0 is unlimited")
+      ->capture_default_str();
+
+  std::vector<std::string> args = normalizeArgs(argc, argv);
+  std::reverse(args.begin(), args.end());  // CLI11 takes its arguments reversed.
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "ERROR: " << e.what() << std::endl;
+    return 1;
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra.size() > 1 && extra[0] == '-') {
+      std::cerr << "ERROR: unknown command line flag '" << flagName(extra) << "'" << std::endl;
+    } else {
+      std::cerr << "ERROR: unknown command line argument '" << extra << "'" << std::endl;
+    }
+    return 1;
+  }
+  int portNumber = 0;
+  try {
+    size_t used = 0;
+    portNumber = std::stoi(port, &used);
+    if (used != port.size() || portNumber < 0 || portNumber > 65535) throw std::out_of_range(port);
+  } catch (const std::exception&) {
+    std::cerr << "ERROR: invalid value for --port: '" << port << "' is not a port number"
+              << std::endl;
+    return 1;
+  }
+  if (maxMessageBytes == 0 || maxMessageBytes < -1 || maxMessageBytes > INT_MAX) {
+    std::cerr << "ERROR: --max_message_bytes must be -1 (unlimited) or between 1 and " << INT_MAX
+              << std::endl;
+    return 1;
+  }
+  (void)logBufLevel;
+
+  // Block the stop signals in every thread (gRPC's threads inherit this mask) and take them
+  // with sigwait below: no async-signal-unsafe work in a handler, and a second SIGTERM is
+  // harmless.
+  sigset_t stopSignals, previousMask;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, &previousMask);
+  struct RestoreMask {
+    sigset_t mask;
+    ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+  } restoreMask{previousMask};
+
+  fs::path wd;
+  try {
+    wd = workingDir.empty() ? makeTempWorkingDirectory() : fs::path(workingDir);
+    fs::create_directories(wd);
+    const fs::path logs = logDir.empty() ? wd / "logs" : fs::path(logDir);
+    fs::create_directories(logs);
+    const std::string program = fs::path(argc > 0 && argv[0] ? argv[0] : "service").filename();
+    configureLogging(logs, program, verbosity, alsoLogToStderr || logToStderr);
+  } catch (const std::exception& e) {
+    std::cerr << "ERROR: cannot set up working directory '" << wd.string() << "': " << e.what()
+              << std::endl;
+    return 1;
+  }
+
+  std::unique_ptr<ServiceCore> core;
+  try {
+    ServiceCoreOptions coreOptions;
+    coreOptions.workingDirectory = wd;
+    coreOptions.benchmarkCacheMaxSizeInBytes = cacheMaxBytes;
+    coreOptions.maxSessions = maxSessions;
+    core = std::make_unique<ServiceCore>(factory, coreOptions);
+  } catch (const std::exception& e) {
+    logger().error("Failed to create the service: {}", e.what());
+    std::cerr << "ERROR: failed to create the service: " << e.what() << std::endl;
+    return 1;
+  }
+
+  GrpcServerOptions serverOptions;
+  serverOptions.host = host;
+  serverOptions.port = portNumber;
+  serverOptions.maxReceiveMessageSize = static_cast<int>(maxMessageBytes);
+  serverOptions.maxSendMessageSize = static_cast<int>(maxMessageBytes);
+  std::unique_ptr<GrpcServer> server;
+  Status started = GrpcServer::start(*core, serverOptions, &server);
+  if (!started.ok()) {
+    logger().error("{}", started.message());
+    std::cerr << "ERROR: " << started.message() << std::endl;
+    return 1;
+  }
+
+  const std::string pid = std::to_string(getpid());
+  if (!writeFileAtomically(wd, "port.txt", std::to_string(server->port()) + "\n") ||
+      !writeFileAtomically(wd, "pid.txt", pid + "\n")) {
+    std::cerr << "ERROR: cannot write port.txt and pid.txt in '" << wd.string() << "'" << std::endl;
+    return 1;
+  }
+  logger().info("Service \"{}\" listening on {}, PID = {}", wd.string(), server->port(), pid);
+
+  int signal = 0;
+  while (sigwait(&stopSignals, &signal) != 0) {
+  }
+  logger().info("Received signal {}, shutting down", signal);
+  server->shutdown(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  server->wait();
+
+  const size_t remaining = core->sessionCount();
+  int exitCode = 0;
+  if (remaining > 0) {
+    logger().error("ERROR: Killing a service with {} active session{}", remaining,
+                   remaining == 1 ? "" : "s");
+    exitCode = 6;
+  }
+  server.reset();
+  core.reset();
+  logger().flush();
+  return exitCode;
+}
+
+}  // namespace cgym::runtime
