@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Drive a libcgym service with CompilerGym's OWN Python client.
 
 This runs the published ``compiler_gym==0.2.5`` client
@@ -27,6 +28,7 @@ compiler_gym_requirements.txt for why):
       /tmp/cgvenv/bin/python -m pytest -v tests/python/test_compiler_gym_client.py
 """
 import os
+import shutil
 import signal
 import tempfile
 import traceback
@@ -44,6 +46,20 @@ if not SERVICE:
         allow_module_level=True,
     )
 
+# Keep the client's service working directories and caches out of the user's
+# home and the shared /dev/shm/compiler_gym_<user>. Set before importing
+# compiler_gym, which touches the transient cache at import time; restored (and
+# the directory deleted) at the end of the session by _private_compiler_gym_dirs.
+_CACHE_ENV_VARS = (
+    "COMPILER_GYM_CACHE",
+    "COMPILER_GYM_TRANSIENT_CACHE",
+    "COMPILER_GYM_SITE_DATA",
+)
+_SAVED_CACHE_ENV = {k: os.environ.get(k) for k in _CACHE_ENV_VARS}
+_PRIVATE_DIR = tempfile.mkdtemp(prefix="cgym-client-test-")
+for _k in _CACHE_ENV_VARS:
+    os.environ[_k] = str(Path(_PRIVATE_DIR) / _k.lower())
+
 try:
     import numpy as np
 
@@ -58,9 +74,15 @@ try:
     from compiler_gym.spaces import Box, NamedDiscrete, Reward, Scalar, Sequence
 
     IMPORT_ERROR = None
-except Exception:  # noqa: BLE001 - reported by every test below.
+except Exception:  # noqa: BLE001 - see test_compiler_gym_importable.
     IMPORT_ERROR = traceback.format_exc()
     if os.environ.get("CGYM_NO_COMPILER_GYM") == "1":
+        shutil.rmtree(_PRIVATE_DIR, ignore_errors=True)
+        for _k, _v in _SAVED_CACHE_ENV.items():
+            if _v is None:
+                os.environ.pop(_k, None)
+            else:
+                os.environ[_k] = _v
         pytest.skip(
             "compiler_gym is not importable and CGYM_NO_COMPILER_GYM=1:\n"
             + IMPORT_ERROR,
@@ -193,14 +215,22 @@ class RpcRecorder:
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _require_compiler_gym_and_timeout():
+def test_compiler_gym_importable():
+    """compiler_gym must import; this is a FAILURE (not a skip) unless
+    CGYM_NO_COMPILER_GYM=1 (which skips the whole module instead)."""
     if IMPORT_ERROR is not None:
         pytest.fail(
-            "compiler_gym could not be imported (set CGYM_NO_COMPILER_GYM=1 to "
-            "skip instead; see compiler_gym_requirements.txt):\n" + IMPORT_ERROR,
+            "compiler_gym could not be imported (install it as described in "
+            "tests/python/compiler_gym_requirements.txt, or set "
+            "CGYM_NO_COMPILER_GYM=1 to skip):\n" + IMPORT_ERROR,
             pytrace=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def _require_compiler_gym_and_timeout(request):
+    if IMPORT_ERROR is not None and request.node.name != "test_compiler_gym_importable":
+        pytest.skip("compiler_gym is not importable: see test_compiler_gym_importable")
 
     def on_timeout(signum, frame):
         raise TimeoutError(f"test exceeded {TEST_TIMEOUT_SECONDS} s")
@@ -216,21 +246,15 @@ def _require_compiler_gym_and_timeout():
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_compiler_gym_dirs():
-    """Keep the client's service working directories and caches out of the
-    user's home / shared /dev/shm directory."""
-    keys = ("COMPILER_GYM_CACHE", "COMPILER_GYM_TRANSIENT_CACHE", "COMPILER_GYM_SITE_DATA")
-    saved = {k: os.environ.get(k) for k in keys}
-    with tempfile.TemporaryDirectory(prefix="cgym-client-test-") as d:
-        for k in keys:
-            os.environ[k] = str(Path(d) / k.lower())
-        try:
-            yield
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+    try:
+        yield
+    finally:
+        for k, v in _SAVED_CACHE_ENV.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(_PRIVATE_DIR, ignore_errors=True)
 
 
 @pytest.fixture
@@ -338,8 +362,7 @@ def test_item13_double_reset(env, recorder):
     in the service's cache."""
     assert env.reset() is None
     assert env.in_episode
-    first_session = env._session_id
-    assert first_session is not None
+    assert env._session_id is not None
     assert recorder.summary() == [
         ("StartSession", "NOT_FOUND"),
         ("AddBenchmark", "OK"),
@@ -353,7 +376,6 @@ def test_item13_double_reset(env, recorder):
     end_reply = recorder.calls[0][2]
     assert end_reply.remaining_sessions == 0
     assert env._session_id is not None
-    del first_session
     assert env.benchmark == BENCHMARK_FOO
 
 

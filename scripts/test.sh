@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Builds libcgym and runs every test suite: C (cmocka) and C++ (googletest) through ctest,
+# the same C and C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer, and
+# the Python suites (service lifecycle, wire protocol, and CompilerGym's own client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/setup.sh
+mkdir -p build
+
+echo "== build (RelWithDebInfo)"
+scripts/build.sh build/release
+echo "== build (ASan + UBSan)"
+scripts/build.sh build/asan -DCGYM_SANITIZE=ON
+
+status=0
+run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with the others
+  echo "== $1"
+  shift
+  if ! "$@"; then
+    echo "== FAILED: $*"
+    status=1
+  fi
+}
+
+export CGYM_EXAMPLE_SERVICE=$root/build/release/services/example_cc/cgym-example-service-cc
+run "C and C++ tests" ctest --test-dir build/release -j2 --output-on-failure --timeout 300
+run "C and C++ tests under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan -j2 --output-on-failure --timeout 600
+run "Python: lifecycle and protocol" build/venv-test/bin/python -m pytest -p no:cacheprovider \
+  tests/python --ignore=tests/python/test_compiler_gym_client.py
+run "Python: CompilerGym 0.2.5's own client" build/venv-compiler-gym/bin/python -m pytest \
+  -p no:cacheprovider tests/python/test_compiler_gym_client.py
+
+if [ $status -eq 0 ]; then echo "== all test suites passed"; else echo "== some test suites FAILED"; fi
+exit $status

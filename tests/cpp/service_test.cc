@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: MIT
+// The service runtime through real gRPC on loopback: every RPC's success and error paths,
+// with the exact error details CompilerGym's clients match on.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "compiler_gym_service.grpc.pb.h"
+#include "example_cc/example_session.h"
+#include "service/grpc_server.h"
+#include "service/service_core.h"
+#include "test_session.h"
+
+namespace cgym {
+namespace {
+
+using namespace compiler_gym;
+using testing::control;
+using testing::TestSession;
+
+// A ServiceCore served over gRPC on an ephemeral loopback port, and a client stub.
+class Harness {
+ public:
+  explicit Harness(SessionFactory factory, ServiceCoreOptions coreOptions = {},
+                   GrpcServerOptions serverOptions = {}) {
+    core_ = std::make_unique<ServiceCore>(std::move(factory), coreOptions);
+    Status status = GrpcServer::start(*core_, serverOptions, &server_);
+    EXPECT_TRUE(status.ok()) << status.message();
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);
+    args.SetMaxSendMessageSize(-1);
+    channel_ =
+        grpc::CreateCustomChannel(server_->target(), grpc::InsecureChannelCredentials(), args);
+    stub_ = CompilerGymService::NewStub(channel_);
+  }
+
+  CompilerGymService::Stub& stub() { return *stub_; }
+  ServiceCore& core() { return *core_; }
+
+ private:
+  std::unique_ptr<ServiceCore> core_;
+  std::unique_ptr<GrpcServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<CompilerGymService::Stub> stub_;
+};
+
+template <typename T>
+SessionFactory factoryOf() {
+  return [](const std::filesystem::path& wd) { return std::make_unique<T>(wd); };
+}
+
+// Each call gets a deadline so that a broken service fails the test instead of hanging it.
+template <typename Method, typename Request, typename Reply>
+grpc::Status call(CompilerGymService::Stub& stub, Method method, const Request& request,
+                  Reply* reply) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  return (stub.*method)(&context, request, reply);
+}
+
+Event intEvent(int64_t v) {
+  Event event;
+  event.set_int64_value(v);
+  return event;
+}
+
+#define EXPECT_STATUS(status, expectedCode, expectedDetails)                          \
+  do {                                                                                \
+    const grpc::Status s_ = (status);                                                 \
+    EXPECT_EQ(s_.error_code(), grpc::StatusCode::expectedCode) << s_.error_message(); \
+    EXPECT_EQ(s_.error_message(), expectedDetails);                                   \
+  } while (0)
+
+#define ASSERT_OK(status)                                                  \
+  do {                                                                     \
+    const grpc::Status s_ = (status);                                      \
+    ASSERT_TRUE(s_.ok()) << s_.error_code() << ": " << s_.error_message(); \
+  } while (0)
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  ServiceTest() : harness_(factoryOf<TestSession>()) {}
+
+  grpc::Status start(const std::string& uri, StartSessionReply* reply,
+                     std::vector<int32_t> observations = {}, int32_t actionSpace = 0,
+                     bool withProgram = true) {
+    StartSessionRequest request;
+    request.mutable_benchmark()->set_uri(uri);
+    if (withProgram) request.mutable_benchmark()->mutable_program()->set_contents("program");
+    request.set_action_space(actionSpace);
+    for (int32_t i : observations) request.add_observation_space(i);
+    return call(stub(), &CompilerGymService::Stub::StartSession, request, reply);
+  }
+
+  int64_t startOk(const std::string& uri = "benchmark://test/a") {
+    StartSessionReply reply;
+    grpc::Status status = start(uri, &reply);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return reply.session_id();
+  }
+
+  grpc::Status step(int64_t id, std::vector<int64_t> actions, std::vector<int32_t> observations,
+                    StepReply* reply) {
+    StepRequest request;
+    request.set_session_id(id);
+    for (int64_t a : actions) *request.add_action() = intEvent(a);
+    for (int32_t i : observations) request.add_observation_space(i);
+    return call(stub(), &CompilerGymService::Stub::Step, request, reply);
+  }
+
+  int64_t counter(int64_t id) {
+    StepReply reply;
+    grpc::Status status = step(id, {}, {0}, &reply);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return reply.observation_size() == 1 ? reply.observation(0).int64_value() : -1;
+  }
+
+  grpc::Status end(int64_t id, EndSessionReply* reply) {
+    EndSessionRequest request;
+    request.set_session_id(id);
+    return call(stub(), &CompilerGymService::Stub::EndSession, request, reply);
+  }
+
+  grpc::Status fork(int64_t id, ForkSessionReply* reply) {
+    ForkSessionRequest request;
+    request.set_session_id(id);
+    return call(stub(), &CompilerGymService::Stub::ForkSession, request, reply);
+  }
+
+  grpc::Status params(int64_t id, std::vector<std::pair<std::string, std::string>> kvs,
+                      SendSessionParameterReply* reply) {
+    SendSessionParameterRequest request;
+    request.set_session_id(id);
+    for (auto& [k, v] : kvs) {
+      SessionParameter* p = request.add_parameter();
+      p->set_key(k);
+      p->set_value(v);
+    }
+    return call(stub(), &CompilerGymService::Stub::SendSessionParameter, request, reply);
+  }
+
+  CompilerGymService::Stub& stub() { return harness_.stub(); }
+
+  Harness harness_;
+};
+
+TEST_F(ServiceTest, GetVersionReportsProtocolAndCompilerVersions) {
+  GetVersionReply reply;
+  ASSERT_OK(call(stub(), &CompilerGymService::Stub::GetVersion, GetVersionRequest(), &reply));
+  EXPECT_EQ(reply.service_version(), "0.2.5");
+  EXPECT_EQ(reply.compiler_version(), "test-compiler 2.0");
+}
+
+TEST_F(ServiceTest, GetSpacesReturnsTheSessionsSpacesInOrder) {
+  GetSpacesReply reply;
+  ASSERT_OK(call(stub(), &CompilerGymService::Stub::GetSpaces, GetSpacesRequest(), &reply));
+  ASSERT_EQ(reply.action_space_list_size(), 2);
+  EXPECT_EQ(reply.action_space_list(0).name(), "main");
+  EXPECT_EQ(reply.action_space_list(1).name(), "other");
+  ASSERT_EQ(reply.observation_space_list_size(), 3);
+  EXPECT_EQ(reply.observation_space_list(0).name(), "counter");
+  EXPECT_EQ(reply.observation_space_list(0).default_observation().int64_value(), 0);
+  EXPECT_EQ(reply.observation_space_list(2).name(), "fail");
+}
+
+TEST_F(ServiceTest, StartSessionWithoutUriIsInvalidArgument) {
+  StartSessionReply reply;
+  EXPECT_STATUS(start("", &reply), INVALID_ARGUMENT, "No benchmark URI set for StartSession()");
+}
+
+TEST_F(ServiceTest, UnknownBenchmarkIsNotFoundUntilAdded) {
+  StartSessionReply reply;
+  EXPECT_STATUS(start("benchmark://test/new", &reply, {}, 0, /*withProgram=*/false), NOT_FOUND,
+                "Benchmark not found");
+  AddBenchmarkRequest add;
+  add.add_benchmark()->set_uri("benchmark://test/new");
+  add.mutable_benchmark(0)->mutable_program()->set_contents("Ir data");
+  AddBenchmarkReply addReply;
+  ASSERT_OK(call(stub(), &CompilerGymService::Stub::AddBenchmark, add, &addReply));
+  ASSERT_OK(start("benchmark://test/new", &reply, {}, 0, /*withProgram=*/false));
+  EXPECT_EQ(reply.session_id(), 0);
+}
+
+TEST_F(ServiceTest, BenchmarkWithProgramIsCachedForLaterUriOnlyStarts) {
+  StartSessionReply reply;
+  ASSERT_OK(start("benchmark://test/p", &reply));
+  EXPECT_TRUE(harness_.core().benchmarkCache().contains("benchmark://test/p"));
+  ASSERT_OK(start("benchmark://test/p", &reply, {}, 0, /*withProgram=*/false));
+  EXPECT_EQ(reply.session_id(), 1);
+}
+
+TEST_F(ServiceTest, BadIndicesAreInvalidArgumentAndConsumeNoSessionId) {
+  StartSessionReply reply;
+  EXPECT_STATUS(start("benchmark://test/a", &reply, {}, 2), INVALID_ARGUMENT,
+                "Action space index out of range: 2");
+  EXPECT_STATUS(start("benchmark://test/a", &reply, {}, -1), INVALID_ARGUMENT,
+                "Action space index out of range: -1");
+  EXPECT_STATUS(start("benchmark://test/a", &reply, {0, 3}), INVALID_ARGUMENT,
+                "Observation space index out of range: 3");
+  EXPECT_EQ(harness_.core().sessionCount(), 0u);
+  EXPECT_EQ(startOk(), 0);
+}
+
+TEST_F(ServiceTest, InitErrorsPropagateVerbatimAndLeaveNoSession) {
+  const int destroyedBefore = control().destroyed;
+  StartSessionReply reply;
+  EXPECT_STATUS(start("benchmark://fail-init", &reply), INVALID_ARGUMENT, "init failed");
+  EXPECT_EQ(harness_.core().sessionCount(), 0u);
+  EXPECT_GT(control().destroyed, destroyedBefore);
+  EXPECT_EQ(startOk(), 0);
+}
+
+TEST_F(ServiceTest, StartSessionComputesInitialObservationsInOrder) {
+  StartSessionReply reply;
+  ASSERT_OK(start("benchmark://test/a", &reply, {1, 0}));
+  ASSERT_EQ(reply.observation_size(), 2);
+  EXPECT_EQ(reply.observation(0).int64_value(), 0);
+  EXPECT_EQ(reply.observation(1).int64_value(), 0);
+  EXPECT_FALSE(reply.has_new_action_space());
+  EXPECT_STATUS(start("benchmark://test/a", &reply, {2}), DATA_LOSS, "observation failed");
+}
+
+TEST_F(ServiceTest, SessionIdsCountUpFromZero) {
+  EXPECT_EQ(startOk(), 0);
+  EXPECT_EQ(startOk(), 1);
+  EXPECT_EQ(startOk(), 2);
+}
+
+TEST_F(ServiceTest, StepAppliesActionsThenComputesObservations) {
+  const int64_t id = startOk();
+  StepReply reply;
+  ASSERT_OK(step(id, {1, 2, 0}, {0}, &reply));
+  ASSERT_EQ(reply.observation_size(), 1);
+  EXPECT_EQ(reply.observation(0).int64_value(), 3);
+  EXPECT_FALSE(reply.action_had_no_effect());
+  EXPECT_FALSE(reply.end_of_session());
+  EXPECT_FALSE(reply.has_new_action_space());
+}
+
+TEST_F(ServiceTest, ActionHadNoEffectIsTheConjunctionOverActions) {
+  const int64_t id = startOk();
+  StepReply reply;
+  ASSERT_OK(step(id, {0, 0}, {}, &reply));
+  EXPECT_TRUE(reply.action_had_no_effect());
+  reply.Clear();
+  ASSERT_OK(step(id, {}, {}, &reply));
+  EXPECT_TRUE(reply.action_had_no_effect());
+  reply.Clear();
+  ASSERT_OK(step(id, {0, 1}, {}, &reply));
+  EXPECT_FALSE(reply.action_had_no_effect());
+}
+
+TEST_F(ServiceTest, StepStopsApplyingActionsAtEndOfSession) {
+  const int64_t id = startOk();
+  StepReply reply;
+  ASSERT_OK(step(id, {5, -1, 7}, {0}, &reply));
+  EXPECT_TRUE(reply.end_of_session());
+  ASSERT_EQ(reply.observation_size(), 1);
+  EXPECT_EQ(reply.observation(0).int64_value(), 5);
+}
+
+TEST_F(ServiceTest, EndOfStepHookRunsOncePerStepAndMayEndTheEpisode) {
+  const int64_t id = startOk();
+  StepReply reply;
+  for (int i = 0; i < 3; ++i) ASSERT_OK(step(id, {1}, {}, &reply));
+  reply.Clear();
+  // The observation is computed before this Step's hook runs.
+  ASSERT_OK(step(id, {}, {1}, &reply));
+  EXPECT_EQ(reply.observation(0).int64_value(), 3);
+  EXPECT_FALSE(reply.end_of_session());
+  reply.Clear();
+  ASSERT_OK(step(id, {97}, {}, &reply));
+  EXPECT_TRUE(reply.end_of_session());
+}
+
+TEST_F(ServiceTest, NewActionSpaceIsReportedOnlyWhenChanged) {
+  const int64_t id = startOk();
+  StepReply reply;
+  ASSERT_OK(step(id, {-4, 1}, {}, &reply));
+  ASSERT_TRUE(reply.has_new_action_space());
+  EXPECT_EQ(reply.new_action_space().name(), "other");
+  reply.Clear();
+  ASSERT_OK(step(id, {1}, {}, &reply));
+  EXPECT_FALSE(reply.has_new_action_space());
+}
+
+TEST_F(ServiceTest, StepErrors) {
+  StepReply reply;
+  EXPECT_STATUS(step(12345, {1}, {}, &reply), NOT_FOUND, "Session not found: 12345");
+  const int64_t id = startOk();
+  EXPECT_STATUS(step(id, {4, -2, 8}, {}, &reply), FAILED_PRECONDITION, "boom");
+  // Actions before the failing one are not rolled back; the ones after are not applied.
+  EXPECT_EQ(counter(id), 4);
+  EXPECT_STATUS(step(id, {-3}, {}, &reply), INTERNAL, "Unhandled exception: kaboom");
+  EXPECT_STATUS(step(id, {-9}, {}, &reply), INVALID_ARGUMENT, "Out-of-range");
+  EXPECT_STATUS(step(id, {}, {9}, &reply), INVALID_ARGUMENT,
+                "Observation space index out of range: 9");
+  EXPECT_STATUS(step(id, {}, {-1}, &reply), INVALID_ARGUMENT,
+                "Observation space index out of range: -1");
+  EXPECT_STATUS(step(id, {}, {2}, &reply), DATA_LOSS, "observation failed");
+  // The session survives all of these.
+  EXPECT_EQ(counter(id), 4);
+}
+
+TEST_F(ServiceTest, ForkGivesAnIndependentSession) {
+  const int64_t parent = startOk();
+  StepReply reply;
+  ASSERT_OK(step(parent, {3}, {}, &reply));
+  ForkSessionReply forked;
+  ASSERT_OK(fork(parent, &forked));
+  EXPECT_NE(forked.session_id(), parent);
+  EXPECT_EQ(counter(forked.session_id()), 3);
+  ASSERT_OK(step(forked.session_id(), {10}, {}, &reply));
+  EXPECT_EQ(counter(forked.session_id()), 13);
+  EXPECT_EQ(counter(parent), 3);
+  EndSessionReply ended;
+  ASSERT_OK(end(parent, &ended));
+  EXPECT_EQ(ended.remaining_sessions(), 1);
+  EXPECT_EQ(counter(forked.session_id()), 13);
+}
+
+TEST_F(ServiceTest, ForkErrors) {
+  ForkSessionReply reply;
+  EXPECT_STATUS(fork(77, &reply), NOT_FOUND, "Session not found: 77");
+  const int64_t id = startOk("benchmark://no-fork");
+  EXPECT_STATUS(fork(id, &reply), UNIMPLEMENTED, "CompilationSession::init() not implemented");
+  EXPECT_EQ(harness_.core().sessionCount(), 1u);
+}
+
+TEST_F(ServiceTest, EndSessionCountsRemainingSessionsExactly) {
+  const int liveBefore = control().liveSessions;
+  const int64_t a = startOk(), b = startOk(), c = startOk();
+  EXPECT_EQ(control().liveSessions, liveBefore + 3);
+  EndSessionReply reply;
+  ASSERT_OK(end(b, &reply));
+  EXPECT_EQ(reply.remaining_sessions(), 2);
+  EXPECT_EQ(control().liveSessions, liveBefore + 2);
+  ASSERT_OK(end(b, &reply));  // again: unknown now, still OK
+  EXPECT_EQ(reply.remaining_sessions(), 2);
+  ASSERT_OK(end(999, &reply));
+  EXPECT_EQ(reply.remaining_sessions(), 2);
+  StepReply stepReply;
+  EXPECT_STATUS(step(b, {1}, {}, &stepReply), NOT_FOUND, "Session not found: " + std::to_string(b));
+  ASSERT_OK(end(a, &reply));
+  EXPECT_EQ(reply.remaining_sessions(), 1);
+  ASSERT_OK(end(c, &reply));
+  EXPECT_EQ(reply.remaining_sessions(), 0);
+  EXPECT_EQ(control().liveSessions, liveBefore);
+}
+
+TEST_F(ServiceTest, SessionParametersGoToTheSessionFirstThenTheBuiltins) {
+  const int64_t id = startOk();
+  SendSessionParameterReply reply;
+  ASSERT_OK(params(id,
+                   {{"test.echo", "hello"},
+                    {"service.benchmark_cache.get_max_size_in_bytes", ""},
+                    {"service.benchmark_cache.set_max_size_in_bytes", "1000"},
+                    {"service.benchmark_cache.get_max_size_in_bytes", ""}},
+                   &reply));
+  ASSERT_EQ(reply.reply_size(), 4);
+  EXPECT_EQ(reply.reply(0), "hello");
+  EXPECT_EQ(reply.reply(1), "54525952");
+  EXPECT_EQ(reply.reply(2), "1000");
+  EXPECT_EQ(reply.reply(3), "1000");
+  EXPECT_EQ(harness_.core().benchmarkCache().maxSizeInBytes(), 1000u);
+}
+
+TEST_F(ServiceTest, CacheSizeParameterReportsSerializedBytes) {
+  const int64_t id = startOk("benchmark://test/sized");
+  SendSessionParameterReply reply;
+  ASSERT_OK(params(id, {{"service.benchmark_cache.get_size_in_bytes", ""}}, &reply));
+  Benchmark expected;
+  expected.set_uri("benchmark://test/sized");
+  expected.mutable_program()->set_contents("program");
+  EXPECT_EQ(reply.reply(0), std::to_string(expected.ByteSizeLong()));
+}
+
+TEST_F(ServiceTest, SessionParameterErrors) {
+  SendSessionParameterReply reply;
+  EXPECT_STATUS(params(5, {{"test.echo", "x"}}, &reply), NOT_FOUND, "Session not found: 5");
+  const int64_t id = startOk();
+  EXPECT_STATUS(params(id, {{"test.echo", "x"}, {"unknown.key", "1"}}, &reply), INVALID_ARGUMENT,
+                "Unknown parameter: unknown.key");
+  EXPECT_STATUS(params(id, {{"test.fail", ""}}, &reply), ABORTED, "parameter failed");
+  for (const char* bad : {"abc", "", "12abc", "-5", "1.5", "99999999999999999999999"}) {
+    reply.Clear();
+    EXPECT_STATUS(params(id, {{"service.benchmark_cache.set_max_size_in_bytes", bad}}, &reply),
+                  INVALID_ARGUMENT,
+                  std::string("Invalid value for service.benchmark_cache.set_max_size_in_bytes: "
+                              "expected a non-negative integer number of bytes, got '") +
+                      bad + "'");
+  }
+  EXPECT_EQ(harness_.core().benchmarkCache().maxSizeInBytes(),
+            BenchmarkCache::kDefaultMaxSizeInBytes);
+}
+
+TEST_F(ServiceTest, PerSessionLockSerialisesConcurrentStepsOnOneSession) {
+  const int64_t id = startOk();
+  constexpr int kThreads = 4, kSteps = 200;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kSteps; ++i) {
+        StepReply reply;
+        if (!step(id, {1}, {}, &reply).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(counter(id), kThreads * kSteps);
+}
+
+TEST_F(ServiceTest, ManyThreadsOnManySessionsLoseNothing) {
+  constexpr int kThreads = 8, kSteps = 50;
+  std::vector<int64_t> ids;
+  for (int t = 0; t < kThreads; ++t) ids.push_back(startOk());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kSteps; ++i) {
+        StepReply reply;
+        if (!step(ids[t], {t + 1}, {}, &reply).ok()) ++failures;
+        // Interleave forks and ends with the steps of other threads.
+        ForkSessionReply forked;
+        EndSessionReply ended;
+        if (!fork(ids[t], &forked).ok() || !end(forked.session_id(), &ended).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(counter(ids[t]), (t + 1) * kSteps);
+  EXPECT_EQ(harness_.core().sessionCount(), static_cast<size_t>(kThreads));
+}
+
+// Polls (bounded) until `n` threads wait at `gate`.
+bool waitForWaiters(testing::Gate& gate, int n) {
+  for (int i = 0; i < 6000 && gate.waiting() < n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return gate.waiting() >= n;
+}
+
+TEST_F(ServiceTest, StartSessionNeverWaitsForAnotherSessionsInit) {
+  control().initGate.close();
+  auto blocked = std::async(std::launch::async, [&] {
+    StartSessionReply reply;
+    return start("benchmark://block-init", &reply).ok();
+  });
+  ASSERT_TRUE(waitForWaiters(control().initGate, 1));
+  // Another client starts, steps, forks and ends sessions while that init is blocked.
+  const int64_t id = startOk();
+  StepReply reply;
+  ASSERT_OK(step(id, {2}, {}, &reply));
+  ForkSessionReply forked;
+  ASSERT_OK(fork(id, &forked));
+  EndSessionReply ended;
+  ASSERT_OK(end(forked.session_id(), &ended));
+  EXPECT_EQ(ended.remaining_sessions(), 1);
+  control().initGate.open();
+  EXPECT_TRUE(blocked.get());
+  EXPECT_EQ(harness_.core().sessionCount(), 2u);
+}
+
+TEST_F(ServiceTest, DifferentSessionsStepInParallel) {
+  control().actionGate.close();
+  const int64_t slow = startOk(), fast = startOk();
+  auto blocked = std::async(std::launch::async, [&] {
+    StepReply reply;
+    return step(slow, {-5}, {}, &reply).ok();
+  });
+  ASSERT_TRUE(waitForWaiters(control().actionGate, 1));
+  StepReply reply;
+  ASSERT_OK(step(fast, {1}, {0}, &reply));
+  EXPECT_EQ(reply.observation(0).int64_value(), 1);
+  control().actionGate.open();
+  EXPECT_TRUE(blocked.get());
+  EXPECT_EQ(counter(slow), 1);
+}
+
+TEST_F(ServiceTest, EndSessionWaitsForAStepInFlightOnThatSession) {
+  control().actionGate.close();
+  const int64_t id = startOk();
+  auto blocked = std::async(std::launch::async, [&] {
+    StepReply reply;
+    return step(id, {-5}, {0}, &reply).ok() && reply.observation(0).int64_value() == 1;
+  });
+  ASSERT_TRUE(waitForWaiters(control().actionGate, 1));
+  auto ending = std::async(std::launch::async, [&] {
+    EndSessionReply reply;
+    return end(id, &reply).ok() && reply.remaining_sessions() == 0;
+  });
+  control().actionGate.open();
+  // The step in flight completes against a live session; the session is then ended.
+  EXPECT_TRUE(blocked.get());
+  EXPECT_TRUE(ending.get());
+  StepReply reply;
+  EXPECT_STATUS(step(id, {1}, {}, &reply), NOT_FOUND, "Session not found: " + std::to_string(id));
+}
+
+TEST(ServiceLimitsTest, MaxSessionsIsResourceExhausted) {
+  ServiceCoreOptions options;
+  options.maxSessions = 2;
+  Harness harness(factoryOf<TestSession>(), options);
+  StartSessionRequest request;
+  request.mutable_benchmark()->set_uri("benchmark://test/a");
+  request.mutable_benchmark()->mutable_program()->set_contents("x");
+  StartSessionReply a, b, c;
+  ASSERT_OK(call(harness.stub(), &CompilerGymService::Stub::StartSession, request, &a));
+  ASSERT_OK(call(harness.stub(), &CompilerGymService::Stub::StartSession, request, &b));
+  EXPECT_STATUS(call(harness.stub(), &CompilerGymService::Stub::StartSession, request, &c),
+                RESOURCE_EXHAUSTED, "Too many sessions: this service allows at most 2");
+  ForkSessionRequest forkRequest;
+  forkRequest.set_session_id(a.session_id());
+  ForkSessionReply forked;
+  EXPECT_STATUS(call(harness.stub(), &CompilerGymService::Stub::ForkSession, forkRequest, &forked),
+                RESOURCE_EXHAUSTED, "Too many sessions: this service allows at most 2");
+  EndSessionRequest endRequest;
+  endRequest.set_session_id(a.session_id());
+  EndSessionReply ended;
+  ASSERT_OK(call(harness.stub(), &CompilerGymService::Stub::EndSession, endRequest, &ended));
+  ASSERT_OK(call(harness.stub(), &CompilerGymService::Stub::StartSession, request, &c));
+}
+
+TEST(ServiceLimitsTest, MessageSizeLimitIsASetting) {
+  GrpcServerOptions serverOptions;
+  serverOptions.maxReceiveMessageSize = 1024;
+  Harness harness(factoryOf<TestSession>(), {}, serverOptions);
+  AddBenchmarkRequest request;
+  request.add_benchmark()->set_uri("benchmark://big");
+  request.mutable_benchmark(0)->mutable_program()->set_contents(std::string(4096, 'x'));
+  AddBenchmarkReply reply;
+  const grpc::Status status =
+      call(harness.stub(), &CompilerGymService::Stub::AddBenchmark, request, &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_FALSE(harness.core().benchmarkCache().contains("benchmark://big"));
+}
+
+TEST(ServiceLimitsTest, DefaultMessageSizeIsUnlimited) {
+  Harness harness(factoryOf<TestSession>());
+  AddBenchmarkRequest request;
+  request.add_benchmark()->set_uri("benchmark://big");
+  request.mutable_benchmark(0)->mutable_program()->set_contents(std::string(8 << 20, 'x'));
+  AddBenchmarkReply reply;
+  ASSERT_OK(call(harness.stub(), &CompilerGymService::Stub::AddBenchmark, request, &reply));
+  EXPECT_TRUE(harness.core().benchmarkCache().contains("benchmark://big"));
+}
+
+TEST(ServiceLimitsTest, CacheLimitIsSettablePerService) {
+  ServiceCoreOptions options;
+  options.benchmarkCacheMaxSizeInBytes = 4096;
+  Harness harness(factoryOf<TestSession>(), options);
+  EXPECT_EQ(harness.core().benchmarkCache().maxSizeInBytes(), 4096u);
+}
+
+TEST(GrpcServerTest, FixedPortInUseIsUnavailable) {
+  ServiceCore core(factoryOf<TestSession>());
+  GrpcServerOptions options;
+  std::unique_ptr<GrpcServer> a, b;
+  ASSERT_TRUE(GrpcServer::start(core, options, &a).ok());
+  options.port = a->port();
+  const Status status = GrpcServer::start(core, options, &b);
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(), "Failed to listen on localhost:" + std::to_string(a->port()));
+}
+
+TEST(GrpcServerTest, ServesOnAUnixSocket) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("cgym-test-" + std::to_string(getpid()) + ".sock"))
+          .string();
+  ServiceCore core(factoryOf<example::ExampleSession>());
+  GrpcServerOptions options;
+  options.host = "unix:" + path;
+  std::unique_ptr<GrpcServer> server;
+  ASSERT_TRUE(GrpcServer::start(core, options, &server).ok());
+  auto stub = CompilerGymService::NewStub(
+      grpc::CreateChannel(server->target(), grpc::InsecureChannelCredentials()));
+  GetVersionReply reply;
+  ASSERT_OK(call(*stub, &CompilerGymService::Stub::GetVersion, GetVersionRequest(), &reply));
+  EXPECT_EQ(reply.compiler_version(), "1.0.0");
+  server.reset();
+  std::filesystem::remove(path);
+}
+
+// The C++ example service (reference 5.1).
+class ExampleServiceTest : public ::testing::Test {
+ protected:
+  ExampleServiceTest() : harness_(factoryOf<example::ExampleSession>()) {}
+  Harness harness_;
+};
+
+TEST_F(ExampleServiceTest, VersionAndSpaces) {
+  GetVersionReply version;
+  ASSERT_OK(
+      call(harness_.stub(), &CompilerGymService::Stub::GetVersion, GetVersionRequest(), &version));
+  EXPECT_EQ(version.compiler_version(), "1.0.0");
+  GetSpacesReply spaces;
+  ASSERT_OK(
+      call(harness_.stub(), &CompilerGymService::Stub::GetSpaces, GetSpacesRequest(), &spaces));
+  ASSERT_EQ(spaces.action_space_list_size(), 1);
+  EXPECT_EQ(spaces.action_space_list(0).name(), "default");
+  const auto& names = spaces.action_space_list(0).space().named_discrete().name();
+  EXPECT_EQ(std::vector<std::string>(names.begin(), names.end()),
+            (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_EQ(spaces.observation_space_list_size(), 3);
+  const ObservationSpace& ir = spaces.observation_space_list(0);
+  EXPECT_EQ(ir.name(), "ir");
+  EXPECT_TRUE(ir.space().string_value().length_range().has_min());
+  EXPECT_FALSE(ir.space().string_value().length_range().has_max());
+  EXPECT_TRUE(ir.deterministic());
+  EXPECT_FALSE(ir.platform_dependent());
+  const ObservationSpace& features = spaces.observation_space_list(1);
+  EXPECT_EQ(features.name(), "features");
+  EXPECT_EQ(features.space().int64_box().low().shape(0), 3u);
+  EXPECT_EQ(features.space().int64_box().low().value(2), -100);
+  EXPECT_EQ(features.space().int64_box().high().value(0), 100);
+  const ObservationSpace& runtime = spaces.observation_space_list(2);
+  EXPECT_EQ(runtime.name(), "runtime");
+  EXPECT_TRUE(runtime.space().double_value().has_min());
+  EXPECT_FALSE(runtime.space().double_value().has_max());
+  EXPECT_FALSE(runtime.deterministic());
+  EXPECT_TRUE(runtime.platform_dependent());
+}
+
+TEST_F(ExampleServiceTest, EpisodeWithObservationsForkAndOutOfRangeAction) {
+  StartSessionRequest start;
+  start.mutable_benchmark()->set_uri("benchmark://example-compiler-v0/foo");
+  start.mutable_benchmark()->mutable_program()->set_contents("Ir data");
+  start.add_observation_space(0);
+  StartSessionReply started;
+  ASSERT_OK(call(harness_.stub(), &CompilerGymService::Stub::StartSession, start, &started));
+  EXPECT_EQ(started.observation(0).string_value(), "Hello, world!");
+
+  StepRequest request;
+  request.set_session_id(started.session_id());
+  *request.add_action() = intEvent(0);
+  *request.add_action() = intEvent(2);
+  for (int i : {0, 1, 2}) request.add_observation_space(i);
+  StepReply reply;
+  ASSERT_OK(call(harness_.stub(), &CompilerGymService::Stub::Step, request, &reply));
+  ASSERT_EQ(reply.observation_size(), 3);
+  EXPECT_EQ(reply.observation(0).string_value(), "Hello, world!");
+  EXPECT_EQ(reply.observation(1).int64_tensor().shape(0), 3u);
+  EXPECT_EQ(reply.observation(1).int64_tensor().value_size(), 3);
+  EXPECT_EQ(reply.observation(2).double_value(), 0.0);
+  EXPECT_FALSE(reply.end_of_session());
+
+  request.clear_action();
+  *request.add_action() = intEvent(3);
+  EXPECT_STATUS(call(harness_.stub(), &CompilerGymService::Stub::Step, request, &reply),
+                INVALID_ARGUMENT, "Out-of-range");
+
+  ForkSessionRequest fork;
+  fork.set_session_id(started.session_id());
+  ForkSessionReply forked;
+  ASSERT_OK(call(harness_.stub(), &CompilerGymService::Stub::ForkSession, fork, &forked));
+  EXPECT_EQ(forked.session_id(), started.session_id() + 1);
+  EndSessionRequest end;
+  EndSessionReply ended;
+  end.set_session_id(forked.session_id());
+  ASSERT_OK(call(harness_.stub(), &CompilerGymService::Stub::EndSession, end, &ended));
+  EXPECT_EQ(ended.remaining_sessions(), 1);
+  end.set_session_id(started.session_id());
+  ASSERT_OK(call(harness_.stub(), &CompilerGymService::Stub::EndSession, end, &ended));
+  EXPECT_EQ(ended.remaining_sessions(), 0);
+}
+
+}  // namespace
+}  // namespace cgym
