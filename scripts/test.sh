@@ -28,6 +28,7 @@ run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with 
 export CGYM_EXAMPLE_SERVICE=$root/build/release/services/example_cc/cgym-example-service-cc
 run "C and C++ tests" ctest --test-dir build/release -j2 --output-on-failure --timeout 300
 run "C and C++ tests under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan -j2 --output-on-failure --timeout 600
 run "Python: lifecycle and protocol" build/venv-test/bin/python -m pytest -p no:cacheprovider \
