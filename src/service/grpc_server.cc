@@ -85,6 +85,18 @@ int pickFreeLoopbackPort() {
   return port;
 }
 
+// Whether this machine has an IPv6 loopback to listen on.
+bool ipv6LoopbackAvailable() {
+  int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
 }  // namespace
 
 std::unique_ptr<grpc::Server> GrpcServer::build(const GrpcServerOptions& options,
@@ -98,11 +110,20 @@ std::unique_ptr<grpc::Server> GrpcServer::build(const GrpcServerOptions& options
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
   builder.AddChannelArgument(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  for (const std::string& address : addresses) {
-    builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
-                             address.rfind("unix:", 0) == 0 ? nullptr : selectedPort);
+  // gRPC starts a server if any of its addresses binds; we need all of them.
+  std::vector<int> ports(addresses.size(), 0);
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    const bool unixSocket = addresses[i].rfind("unix:", 0) == 0;
+    builder.AddListeningPort(addresses[i], grpc::InsecureServerCredentials(),
+                             unixSocket ? nullptr : &ports[i]);
+    if (unixSocket) ports[i] = -1;
   }
-  return builder.BuildAndStart();
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  for (int port : ports) {
+    if (port == 0) return nullptr;  // the server shuts down as it is destroyed
+  }
+  *selectedPort = ports.empty() ? 0 : std::max(ports[0], 0);
+  return server;
 }
 
 Status GrpcServer::start(ServiceCore& core, const GrpcServerOptions& options,
@@ -123,14 +144,17 @@ Status GrpcServer::start(ServiceCore& core, const GrpcServerOptions& options,
     // one ephemeral port, so pick a free port first and retry if another process took it
     // in between.
     description = "localhost:" + std::to_string(options.port);
-    for (int attempt = 0; attempt < 20 && !server->server_; ++attempt) {
-      const int port = options.port != 0 ? options.port : pickFreeLoopbackPort();
-      if (port == 0) break;
-      const std::string p = std::to_string(port);
-      server->server_ = server->build(options, {"127.0.0.1:" + p, "[::1]:" + p}, &selectedPort);
-      if (!server->server_ && options.port != 0) break;
-    }
-    if (!server->server_) {
+    if (ipv6LoopbackAvailable()) {
+      for (int attempt = 0; attempt < 20 && !server->server_; ++attempt) {
+        const int port = options.port != 0 ? options.port : pickFreeLoopbackPort();
+        if (port == 0) break;
+        const std::string p = std::to_string(port);
+        server->server_ = server->build(options, {"127.0.0.1:" + p, "[::1]:" + p}, &selectedPort);
+        // A fixed port must be free on both addresses, or a client dialling "localhost"
+        // could reach another process.
+        if (!server->server_ && options.port != 0) break;
+      }
+    } else {
       // A machine without IPv6 loopback: IPv4 alone.
       server->server_ =
           server->build(options, {"127.0.0.1:" + std::to_string(options.port)}, &selectedPort);
@@ -147,6 +171,9 @@ Status GrpcServer::start(ServiceCore& core, const GrpcServerOptions& options,
     return Status(StatusCode::kUnavailable, "Failed to listen on " + description);
   }
   server->port_ = selectedPort;
+  // Health per service name too, not only for the whole server ("").
+  server->server_->GetHealthCheckService()->SetServingStatus(
+      CompilerGymService::service_full_name(), true);
   *out = std::move(server);
   return Status::OK();
 }
