@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libcmocka-dev libbenchmark-dev
+  nlohmann-json3-dev
   swig python3-venv
 )
 

@@ -26,7 +26,28 @@ enum class StatusCode : int {
   kUnavailable = 14,
   kDataLoss = 15,
   kUnauthenticated = 16,
+  // The ServiceError family of CompilerGym's client (reference 4.1). Their parents in that
+  // hierarchy are given by statusCodeParent().
+  kSessionNotFound = 100,
+  kServiceInit = 101,
+  kEnvironmentNotSupported = 102,
+  kServiceTransport = 103,
+  kServiceIsClosed = 104,
+  kBenchmarkInit = 105,
+  kCallbackError = 106,
 };
+
+// The name of the CompilerGym (Python) exception class a client raises for this code, e.g.
+// "ValueError" for INVALID_ARGUMENT, "SessionNotFound", "ServiceError" for INTERNAL.
+const char* errorTypeName(StatusCode code);
+
+// True for the codes of CompilerGym's ServiceError family: INTERNAL and every code with no
+// builtin Python exception (UNKNOWN, UNAVAILABLE, DATA_LOSS, ...), RESOURCE_EXHAUSTED
+// (ServiceOSError) and the 1xx codes but BENCHMARK_INIT and CALLBACK_ERROR.
+bool isServiceError(StatusCode code);
+
+// The code's name, e.g. "INVALID_ARGUMENT", "SESSION_NOT_FOUND"; "UNKNOWN_CODE" if unknown.
+const char* statusCodeName(StatusCode code);
 
 // The result of a fallible operation: a code and, when not OK, a message. The service layer
 // does not depend on gRPC, so it has its own status type; the gRPC adapter converts it.

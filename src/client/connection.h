@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "client/connection_opts.h"
+#include "client/transport.h"
+#include "common/status.h"
+#include "compiler_gym_service.pb.h"
+
+namespace cgym::client {
+
+class ChildProcess;
+
+// Per-call settings: CompilerGym's `__call__(..., timeout, max_retries, retry_wait_seconds,
+// retry_wait_backoff_exponent)`. Unset retry settings take the connection's options.
+struct CallOptions {
+  double timeout = 300;
+  std::optional<int> max_retries;
+  std::optional<double> retry_wait_seconds;
+  std::optional<double> retry_wait_backoff_exponent;
+};
+
+// A connection to a CompilerGym service: CompilerGym's CompilerGymServiceConnection. The
+// endpoint says which kind:
+//   "inproc:NAME"         in-process: a session type registered with
+//                         registerInProcessService(NAME, ...), called directly (no RPC);
+//   "unix:PATH", "HOST:PORT"  unmanaged: a service someone else runs;
+//   anything else         managed: the path of a service binary, which the connection
+//                         launches in a private working directory and owns. The service dies
+//                         with the client process, even if the client is SIGKILLed.
+// A connection is shared by an env and its forks, and is thread-safe.
+class Connection {
+ public:
+  enum class Kind { kManaged, kUnmanaged, kInProcess };
+
+  // Connects, retrying as ConnectionOpts says, and fetches the service's spaces. Errors:
+  // INVALID_ARGUMENT for an empty endpoint; NOT_FOUND "File not found: <path>" for a managed
+  // binary that does not exist; SERVICE_INIT when a managed service exits during start-up
+  // (with its exit status and the tail of its log) or when the attempt budget runs out;
+  // DEADLINE_EXCEEDED when the time budget runs out. The messages are CompilerGym's.
+  static Status connect(const std::string& endpoint, const ConnectionOpts& opts,
+                        std::shared_ptr<Connection>* out);
+  ~Connection();
+
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // One RPC. A closed connection is re-established first (a managed service is relaunched),
+  // as in CompilerGym. UNAVAILABLE is retried with backoff; other errors map onto the codes
+  // of CompilerGym's client (reference 4.1).
+  Status call(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
+              const CallOptions& options = {});
+
+  // The spaces fetched when the connection was (re-)established.
+  const compiler_gym::GetSpacesReply& spaces() const { return spaces_; }
+
+  bool closed() const;
+  // Closes the connection; a managed service gets SIGTERM, then SIGKILL after
+  // local_service_exit_max_seconds, and its working directory is removed. A managed service
+  // that exits with a non-zero code is reported once, as INTERNAL "Service exited with
+  // returncode <rc>". Idempotent.
+  Status close();
+  // Closes and connects again (a managed service is relaunched).
+  Status restart();
+
+  Kind kind() const { return kind_; }
+  const std::string& endpoint() const { return endpoint_; }
+  const ConnectionOpts& opts() const { return opts_; }
+  // The address calls go to: "localhost:PORT", "HOST:PORT", "unix:PATH" or "inproc:NAME".
+  std::string url() const;
+  // The PID of a managed service, if running.
+  std::optional<int> pid() const;
+  // CompilerGym's repr: "Connection to service at <url> running on PID <pid>", "Connection
+  // to dead service at <url>", "Connection to unmanaged service <url>".
+  std::string toString() const;
+  // The managed service's working directory (empty otherwise).
+  std::filesystem::path workingDirectory() const;
+
+ private:
+  Connection(std::string endpoint, Kind kind, ConnectionOpts opts);
+  Status establish();
+  Status attempt();
+  Status launchManaged();
+  Status closeLocked();
+  Status mapError(const Status& status, double timeout) const;
+  std::shared_ptr<Transport> transport();
+
+  const std::string endpoint_;
+  const Kind kind_;
+  const ConnectionOpts opts_;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<Transport> transport_;  // null while closed
+  std::unique_ptr<ChildProcess> process_;
+  std::filesystem::path workingDir_;
+  std::string url_;
+  compiler_gym::GetSpacesReply spaces_;
+};
+
+// Which kind of connection an endpoint names (see Connection).
+Connection::Kind endpointKind(const std::string& endpoint);
+
+}  // namespace cgym::client

@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: MIT
+#include "client/env.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "common/logging.h"
+
+namespace cgym::client {
+
+using namespace compiler_gym;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+Status sessionNotStarted(const std::string& call) {
+  return Status(StatusCode::kSessionNotFound, "Must call reset() before " + call + "()");
+}
+
+}  // namespace
+
+Env::Env(std::string endpoint, EnvOptions options, std::shared_ptr<Connection> connection)
+    : endpoint_(std::move(endpoint)),
+      options_(std::move(options)),
+      connection_(std::move(connection)) {}
+
+Env::~Env() {
+  Status status = close();
+  if (!status.ok()) logger().warn("Closing the environment: {}", status.message());
+}
+
+Status Env::make(const std::string& endpoint, EnvOptions options, std::unique_ptr<Env>* out) {
+  std::shared_ptr<Connection> connection;
+  CGYM_RETURN_IF_ERROR(Connection::connect(endpoint, options.connection, &connection));
+  std::unique_ptr<Env> env(new Env(endpoint, std::move(options), std::move(connection)));
+  CGYM_RETURN_IF_ERROR(env->initSpaces());
+  *out = std::move(env);
+  return Status::OK();
+}
+
+Status Env::initSpaces() {
+  const GetSpacesReply& spaces = connection_->spaces();
+  actionSpaces_.clear();
+  for (const ActionSpace& space : spaces.action_space_list()) {
+    ActionSpace converted = space;
+    if (options_.converters.action_space_converter) {
+      CGYM_RETURN_IF_ERROR(options_.converters.action_space_converter(space, &converted));
+    }
+    actionSpaces_.push_back(std::move(converted));
+  }
+  if (actionSpaces_.empty()) {
+    return Status(StatusCode::kInvalidArgument, "The service has no action spaces");
+  }
+  if (spaces.observation_space_list_size() == 0) {
+    return Status(StatusCode::kInvalidArgument, "No observation spaces");
+  }
+  observationSpaces_.clear();
+  for (int i = 0; i < spaces.observation_space_list_size(); ++i) {
+    observationSpaces_.push_back(ObservationSpaceSpec{spaces.observation_space_list(i).name(), i,
+                                                      spaces.observation_space_list(i)});
+  }
+  rewards_ = std::move(options_.rewards);
+  options_.rewards.clear();
+  if (rewards_.empty() && options_.useDefaultRewards) {
+    for (const ObservationSpaceSpec& spec : observationSpaces_) {
+      if (scalarValue(spec.defaultValue())) {
+        rewards_.push_back(std::make_unique<DefaultRewardFromObservation>(spec.id));
+      }
+    }
+  }
+  nextBenchmark_ = options_.benchmark;
+  CGYM_RETURN_IF_ERROR(setActionSpace(options_.action_space));
+  CGYM_RETURN_IF_ERROR(setObservationSpace(options_.observation_space));
+  return setRewardSpace(options_.reward_space);
+}
+
+const ObservationSpaceSpec* Env::findObservationSpace(const std::string& name) const {
+  for (const ObservationSpaceSpec& spec : observationSpaces_) {
+    if (spec.id == name) return &spec;
+  }
+  return nullptr;
+}
+
+Reward* Env::findReward(const std::string& name) const {
+  for (const auto& reward : rewards_) {
+    if (reward->name() == name) return reward.get();
+  }
+  return nullptr;
+}
+
+Status Env::setActionSpace(const std::string& name) {
+  if (name.empty()) {
+    actionSpaceIndex_ = 0;
+    return Status::OK();
+  }
+  for (size_t i = 0; i < actionSpaces_.size(); ++i) {
+    if (actionSpaces_[i].name() == name) {
+      actionSpaceIndex_ = i;
+      return Status::OK();
+    }
+  }
+  return Status(StatusCode::kNotFound, "Action space not found: " + name);
+}
+
+Status Env::setObservationSpace(const std::string& name) {
+  if (name.empty()) {
+    observationSpace_ = nullptr;
+    return Status::OK();
+  }
+  const ObservationSpaceSpec* spec = findObservationSpace(name);
+  if (!spec) return Status(StatusCode::kNotFound, "Observation space not found: " + name);
+  observationSpace_ = spec;
+  return Status::OK();
+}
+
+Status Env::setRewardSpace(const std::string& name) {
+  Reward* reward = nullptr;
+  if (!name.empty()) {
+    reward = findReward(name);
+    if (!reward) return Status(StatusCode::kNotFound, "Reward space not found: " + name);
+  }
+  // A different reward space restarts the episode's reward (reference 6.8, item 63).
+  if (reward != rewardSpace_) {
+    episodeReward_ = reward && inEpisode() ? std::optional<double>(0.0) : std::nullopt;
+  }
+  rewardSpace_ = reward;
+  return Status::OK();
+}
+
+void Env::addReward(std::unique_ptr<Reward> reward) {
+  for (auto& existing : rewards_) {
+    if (existing->name() == reward->name()) {
+      logger().warn("Replacing existing reward space '{}'", reward->name());
+      if (rewardSpace_ == existing.get()) rewardSpace_ = reward.get();
+      existing = std::move(reward);
+      return;
+    }
+  }
+  rewards_.push_back(std::move(reward));
+}
+
+void Env::setBenchmark(Benchmark benchmark) {
+  if (inEpisode()) {
+    logger().warn("Changing the benchmark has no effect until reset() is called");
+  }
+  nextBenchmark_ = std::move(benchmark);
+}
+
+double Env::episodeWalltime() const {
+  return std::chrono::duration<double>(Clock::now() - episodeStart_).count();
+}
+
+Status Env::ensureConnection() {
+  if (connection_) return Status::OK();
+  // After a failure the env dropped its service; a new one is made on demand.
+  return Connection::connect(endpoint_, options_.connection, &connection_);
+}
+
+Status Env::callService(Rpc rpc, const google::protobuf::Message& request,
+                        google::protobuf::Message* reply, double timeout) {
+  CGYM_RETURN_IF_ERROR(ensureConnection());
+  CallOptions options;
+  options.timeout = timeout;
+  return connection_->call(rpc, request, reply, options);
+}
+
+Status Env::version(std::string* out) {
+  if (!versions_) {
+    GetVersionReply reply;
+    CGYM_RETURN_IF_ERROR(callService(Rpc::kGetVersion, GetVersionRequest(), &reply, 60));
+    versions_ = std::move(reply);
+  }
+  *out = versions_->service_version();
+  return Status::OK();
+}
+
+Status Env::compilerVersion(std::string* out) {
+  std::string ignored;
+  CGYM_RETURN_IF_ERROR(version(&ignored));
+  *out = versions_->compiler_version();
+  return Status::OK();
+}
+
+Status Env::reset(const ResetOptions& options, std::optional<Event>* observation) {
+  if (options.action_space) CGYM_RETURN_IF_ERROR(setActionSpace(*options.action_space));
+  if (options.observation_space)
+    CGYM_RETURN_IF_ERROR(setObservationSpace(*options.observation_space));
+  if (options.reward_space) CGYM_RETURN_IF_ERROR(setRewardSpace(*options.reward_space));
+  if (options.benchmark) nextBenchmark_ = *options.benchmark;
+  if (!nextBenchmark_ || nextBenchmark_->uri().empty()) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "No benchmark set. Set a benchmark with env.reset(benchmark=...) or "
+                  "setBenchmark()");
+  }
+  std::optional<Event> ignored;
+  return resetAttempt(0, observation ? observation : &ignored);
+}
+
+Status Env::resetAttempt(int retry, std::optional<Event>* observation) {
+  observation->reset();
+  Status connected = ensureConnection();
+  if (connected.ok() && sessionId_) {
+    EndSessionRequest end;
+    end.set_session_id(*sessionId_);
+    EndSessionReply ignored;
+    Status ended = connection_->call(Rpc::kEndSession, end, &ignored);
+    if (!ended.ok()) logger().warn("Failed to end session {}: {}", *sessionId_, ended.message());
+  }
+  sessionId_.reset();
+
+  StartSessionRequest request;
+  if (options_.connection.always_send_benchmark_on_reset) {
+    *request.mutable_benchmark() = *nextBenchmark_;
+  } else {
+    request.mutable_benchmark()->set_uri(nextBenchmark_->uri());
+  }
+  request.set_action_space(static_cast<int32_t>(actionSpaceIndex_));
+  if (observationSpace_) request.add_observation_space(observationSpace_->index);
+
+  StartSessionReply reply;
+  Status status = connected;
+  if (status.ok()) status = connection_->call(Rpc::kStartSession, request, &reply);
+  if (status.code() == StatusCode::kNotFound) {
+    // The service does not have the benchmark yet: send it, then start again.
+    AddBenchmarkRequest add;
+    *add.add_benchmark() = *nextBenchmark_;
+    AddBenchmarkReply added;
+    status = connection_->call(Rpc::kAddBenchmark, add, &added);
+    if (status.ok()) {
+      reply.Clear();
+      status = connection_->call(Rpc::kStartSession, request, &reply);
+    }
+  }
+  if (!status.ok()) {
+    const StatusCode code = status.code();
+    if (!isServiceError(code) && code != StatusCode::kDeadlineExceeded) return status;
+    // The service is broken: replace it and try again.
+    if (connection_) {
+      Status closed = connection_->close();
+      if (!closed.ok()) logger().warn("{}", closed.message());
+      connection_.reset();
+    }
+    if (retry + 1 >= options_.connection.init_max_attempts) {
+      return Status(StatusCode::kServiceInit, "Failed to reset environment using benchmark " +
+                                                  nextBenchmark_->uri() + " after " +
+                                                  plural(retry + 1, "attempt") + ".\nLast error (" +
+                                                  errorTypeName(code) + "): " + status.message());
+    }
+    logger().warn("reset() failed ({}), retrying with a new service", status.message());
+    return resetAttempt(retry + 1, observation);
+  }
+
+  sessionId_ = reply.session_id();
+  benchmark_ = nextBenchmark_;
+  episodeStart_ = Clock::now();
+  actions_.clear();
+  if (reply.has_new_action_space()) {
+    // The session chose another action space: adopt it.
+    ActionSpace space = reply.new_action_space();
+    if (options_.converters.action_space_converter) {
+      CGYM_RETURN_IF_ERROR(
+          options_.converters.action_space_converter(reply.new_action_space(), &space));
+    }
+    actionSpaces_[actionSpaceIndex_] = std::move(space);
+  }
+  if (!paramsToResend_.empty()) {
+    std::vector<std::string> ignored;
+    CGYM_RETURN_IF_ERROR(sendParams(paramsToResend_, &ignored, /*resendOnReset=*/false));
+  }
+  for (auto& reward : rewards_) CGYM_RETURN_IF_ERROR(reward->reset(*benchmark_, *this));
+  episodeReward_ = rewardSpace_ ? std::optional<double>(0.0) : std::nullopt;
+
+  if (observationSpace_) {
+    if (reply.observation_size() != 1) {
+      return Status(StatusCode::kServiceTransport,
+                    "Expected one observation from service, received " +
+                        std::to_string(reply.observation_size()));
+    }
+    *observation = std::move(*reply.mutable_observation(0));
+  }
+  return Status::OK();
+}
+
+Status Env::resolveSpaces(const StepOptions& options,
+                          std::vector<const ObservationSpaceSpec*>* observations,
+                          std::vector<Reward*>* rewards) const {
+  if (options.observation_spaces) {
+    for (const std::string& name : *options.observation_spaces) {
+      const ObservationSpaceSpec* spec = findObservationSpace(name);
+      if (!spec) return Status(StatusCode::kNotFound, "Observation space not found: " + name);
+      observations->push_back(spec);
+    }
+  } else if (observationSpace_) {
+    observations->push_back(observationSpace_);
+  }
+  if (options.reward_spaces) {
+    for (const std::string& name : *options.reward_spaces) {
+      Reward* reward = findReward(name);
+      if (!reward) return Status(StatusCode::kNotFound, "Reward space not found: " + name);
+      rewards->push_back(reward);
+    }
+  } else if (rewardSpace_) {
+    rewards->push_back(rewardSpace_);
+  }
+  return Status::OK();
+}
+
+Status Env::step(const Event& action, StepResult* result, const StepOptions& options) {
+  return step(std::vector<Event>{action}, result, options);
+}
+
+Status Env::step(const std::vector<Event>& actions, StepResult* result,
+                 const StepOptions& options) {
+  std::vector<const ObservationSpaceSpec*> observations;
+  std::vector<Reward*> rewards;
+  CGYM_RETURN_IF_ERROR(resolveSpaces(options, &observations, &rewards));
+  CGYM_RETURN_IF_ERROR(rawStep(actions, observations, rewards, options.timeout, result));
+  // Only the default reward space adds up into the episode's reward.
+  if (!options.reward_spaces && rewardSpace_ && episodeReward_ && !result->rewards.empty()) {
+    *episodeReward_ += result->rewards[0];
+  }
+  return Status::OK();
+}
+
+Status Env::rawStep(const std::vector<Event>& actions,
+                    const std::vector<const ObservationSpaceSpec*>& observationSpaces,
+                    const std::vector<Reward*>& rewardSpaces, double timeout, StepResult* result) {
+  *result = StepResult();
+  if (!sessionId_) return sessionNotStarted("step");
+
+  // The observations to compute: those asked for, plus those the rewards need, each once.
+  std::vector<int32_t> indices;
+  auto want = [&](int32_t index) {
+    for (size_t i = 0; i < indices.size(); ++i) {
+      if (indices[i] == index) return i;
+    }
+    indices.push_back(index);
+    return indices.size() - 1;
+  };
+  std::vector<size_t> observationSlots;
+  for (const ObservationSpaceSpec* spec : observationSpaces)
+    observationSlots.push_back(want(spec->index));
+  std::vector<std::vector<size_t>> rewardSlots;
+  for (Reward* reward : rewardSpaces) {
+    std::vector<size_t> slots;
+    for (const std::string& name : reward->observationSpaces()) {
+      const ObservationSpaceSpec* spec = findObservationSpace(name);
+      if (!spec) {
+        return Status(StatusCode::kNotFound,
+                      "Reward '" + reward->name() + "' needs unknown observation space " + name);
+      }
+      slots.push_back(want(spec->index));
+    }
+    rewardSlots.push_back(std::move(slots));
+  }
+
+  StepRequest request;
+  request.set_session_id(*sessionId_);
+  for (const Event& action : actions) {
+    Event* converted = request.add_action();
+    if (options_.converters.action_converter) {
+      CGYM_RETURN_IF_ERROR(options_.converters.action_converter(action, converted));
+    } else {
+      *converted = action;
+    }
+  }
+  for (int32_t index : indices) request.add_observation_space(index);
+  // Recorded before sending, as in CompilerGym: a failed step still counts its actions.
+  actions_.insert(actions_.end(), actions.begin(), actions.end());
+
+  StepReply reply;
+  Status status = callService(Rpc::kStep, request, &reply, timeout);
+  if (status.code() == StatusCode::kNotFound &&
+      status.message().rfind("Session not found", 0) == 0) {
+    status = Status(StatusCode::kSessionNotFound, status.message());
+  }
+  if (!status.ok()) {
+    const StatusCode code = status.code();
+    if (isServiceError(code) || code == StatusCode::kDeadlineExceeded) {
+      return endEpisodeOnError(status, observationSpaces, rewardSpaces, timeout, result);
+    }
+    return status;
+  }
+
+  if (reply.has_new_action_space()) {
+    ActionSpace space = reply.new_action_space();
+    if (options_.converters.action_space_converter) {
+      CGYM_RETURN_IF_ERROR(
+          options_.converters.action_space_converter(reply.new_action_space(), &space));
+    }
+    actionSpaces_[actionSpaceIndex_] = std::move(space);
+  }
+  if (reply.observation_size() != static_cast<int>(indices.size())) {
+    return Status(StatusCode::kInternal, "Requested " + std::to_string(indices.size()) +
+                                             " observations but received " +
+                                             std::to_string(reply.observation_size()));
+  }
+  for (size_t slot : observationSlots) result->observations.push_back(reply.observation(slot));
+  for (size_t r = 0; r < rewardSpaces.size(); ++r) {
+    std::vector<Event> inputs;
+    for (size_t slot : rewardSlots[r]) inputs.push_back(reply.observation(slot));
+    double value = 0;
+    CGYM_RETURN_IF_ERROR(rewardSpaces[r]->update(actions, inputs, *this, &value));
+    result->rewards.push_back(value);
+  }
+  result->done = reply.end_of_session();
+  result->info.action_had_no_effect = reply.action_had_no_effect();
+  result->info.new_action_space = reply.has_new_action_space();
+  return Status::OK();
+}
+
+Status Env::endEpisodeOnError(const Status& error,
+                              const std::vector<const ObservationSpaceSpec*>& observationSpaces,
+                              const std::vector<Reward*>& rewardSpaces, double timeout,
+                              StepResult* result) {
+  result->done = true;
+  result->info.error_type = errorTypeName(error.code());
+  result->info.error_details = error.message();
+  for (const ObservationSpaceSpec* spec : observationSpaces) {
+    result->observations.push_back(spec->defaultValue());
+  }
+  for (Reward* reward : rewardSpaces) {
+    result->rewards.push_back(reward->rewardOnError(episodeReward_.value_or(0)));
+  }
+  // A step that timed out may still hold the session on the service: ending it must not
+  // wait longer than the step was allowed to.
+  Status closed = closeWithTimeout(std::max(timeout, 1.0));
+  if (!closed.ok()) result->info.error_details += "\n" + closed.message();
+  return Status::OK();
+}
+
+Status Env::observe(const std::string& name, Event* observation) {
+  const ObservationSpaceSpec* spec = findObservationSpace(name);
+  if (!spec) return Status(StatusCode::kNotFound, "Observation space not found: " + name);
+  StepResult result;
+  CGYM_RETURN_IF_ERROR(rawStep({}, {spec}, {}, 300, &result));
+  if (result.done) {
+    return Status(StatusCode::kInternal,
+                  "Failed to compute observation '" + name + "'" +
+                      (result.info.error_details.empty() ? "" : ": " + result.info.error_details));
+  }
+  if (result.observations.size() != 1) {
+    return Status(StatusCode::kInternal, "Expected 1 '" + name +
+                                             "' observation but the service returned " +
+                                             std::to_string(result.observations.size()));
+  }
+  *observation = std::move(result.observations[0]);
+  return Status::OK();
+}
+
+Status Env::reward(const std::string& name, double* value) {
+  if (rewards_.empty()) return Status(StatusCode::kInvalidArgument, "No reward spaces");
+  Reward* reward = findReward(name);
+  if (!reward) return Status(StatusCode::kNotFound, "Reward space not found: " + name);
+  if (!sessionId_) return sessionNotStarted("step");
+  std::vector<Event> observations;
+  for (const std::string& observationName : reward->observationSpaces()) {
+    CGYM_RETURN_IF_ERROR(observe(observationName, &observations.emplace_back()));
+  }
+  return reward->update({}, observations, *this, value);
+}
+
+Status Env::close() { return closeWithTimeout(300); }
+
+Status Env::closeWithTimeout(double timeout) {
+  Status status;
+  if (connection_ && sessionId_) {
+    EndSessionRequest request;
+    request.set_session_id(*sessionId_);
+    EndSessionReply reply;
+    CallOptions options;
+    options.timeout = timeout;
+    Status ended = connection_->call(Rpc::kEndSession, request, &reply, options);
+    if (ended.ok() && reply.remaining_sessions() == 0) {
+      // No other env (fork) uses the service: close it now.
+      status = connection_->close();
+    } else if (!ended.ok() && ended.code() != StatusCode::kServiceIsClosed) {
+      logger().warn("Failed to end session {}: {}", *sessionId_, ended.message());
+    }
+  }
+  sessionId_.reset();
+  connection_.reset();
+  return status;
+}
+
+Status Env::sendParam(const std::string& key, const std::string& value, std::string* reply,
+                      bool resendOnReset) {
+  std::vector<std::string> replies;
+  CGYM_RETURN_IF_ERROR(sendParams({{key, value}}, &replies, resendOnReset));
+  *reply = std::move(replies[0]);
+  return Status::OK();
+}
+
+Status Env::sendParams(const std::vector<std::pair<std::string, std::string>>& params,
+                       std::vector<std::string>* replies, bool resendOnReset) {
+  // Recorded first, even if sending fails, as in CompilerGym.
+  if (resendOnReset) {
+    for (const auto& param : params) {
+      bool replaced = false;
+      for (auto& existing : paramsToResend_) {
+        if (existing.first == param.first) {
+          existing.second = param.second;
+          replaced = true;
+        }
+      }
+      if (!replaced) paramsToResend_.push_back(param);
+    }
+  }
+  if (!sessionId_) return sessionNotStarted("send_params");
+  SendSessionParameterRequest request;
+  request.set_session_id(*sessionId_);
+  for (const auto& [key, value] : params) {
+    SessionParameter* param = request.add_parameter();
+    param->set_key(key);
+    param->set_value(value);
+  }
+  SendSessionParameterReply reply;
+  CGYM_RETURN_IF_ERROR(callService(Rpc::kSendSessionParameter, request, &reply));
+  if (reply.reply_size() != static_cast<int>(params.size())) {
+    return Status(StatusCode::kServiceTransport,
+                  "Sent " + plural(params.size(), "parameter") + " but received " +
+                      plural(reply.reply_size(), "response") + " from the service");
+  }
+  replies->assign(reply.reply().begin(), reply.reply().end());
+  return Status::OK();
+}
+
+Status Env::actionsToString(const std::vector<Event>& actions, std::string* out) const {
+  const Space& space = actionSpace().space();
+  std::ostringstream text;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const int64_t value = actions[i].int64_value();
+    if (space.has_named_discrete()) {
+      if (value < 0 || value >= space.named_discrete().name_size()) {
+        return Status(StatusCode::kInvalidArgument,
+                      "Action out of range: " + std::to_string(value));
+      }
+      text << (i ? " " : "") << space.named_discrete().name(static_cast<int>(value));
+    } else {
+      text << (i ? "," : "") << value;
+    }
+  }
+  *out = text.str();
+  return Status::OK();
+}
+
+Status Env::actionsFromString(const std::string& text, std::vector<Event>* out) const {
+  const Space& space = actionSpace().space();
+  out->clear();
+  if (space.has_named_discrete()) {
+    std::istringstream words(text);
+    for (std::string word; words >> word;) {
+      const auto& names = space.named_discrete().name();
+      auto it = std::find(names.begin(), names.end(), word);
+      if (it == names.end()) {
+        return Status(StatusCode::kInvalidArgument, "Unknown action: " + word);
+      }
+      out->emplace_back().set_int64_value(it - names.begin());
+    }
+    return Status::OK();
+  }
+  std::istringstream items(text);
+  for (std::string item; std::getline(items, item, ',');) {
+    try {
+      size_t used = 0;
+      const long long value = std::stoll(item, &used);
+      if (used != item.size()) throw std::invalid_argument(item);
+      out->emplace_back().set_int64_value(value);
+    } catch (const std::exception&) {
+      return Status(StatusCode::kInvalidArgument, "Invalid action: '" + item + "'");
+    }
+  }
+  return Status::OK();
+}
+
+CompilerEnvState Env::state() const {
+  CompilerEnvState state;
+  state.benchmark = benchmark_ ? benchmark_->uri() : "";
+  state.reward = episodeReward_;
+  state.walltime = episodeWalltime();
+  if (!actionsToString(actions_, &state.commandline).ok()) state.commandline.clear();
+  return state;
+}
+
+Status Env::apply(const CompilerEnvState& state) {
+  if (!inEpisode() || !benchmark_ || benchmark_->uri() != state.benchmark) {
+    if (inEpisode() && benchmark_) {
+      logger().warn("Applying state from a different benchmark: {} (current {})", state.benchmark,
+                    benchmark_->uri());
+    }
+    Benchmark benchmark;
+    benchmark.set_uri(state.benchmark);
+    if (nextBenchmark_ && nextBenchmark_->uri() == state.benchmark) benchmark = *nextBenchmark_;
+    ResetOptions options;
+    options.benchmark = benchmark;
+    CGYM_RETURN_IF_ERROR(reset(options));
+  }
+  std::vector<Event> actions;
+  CGYM_RETURN_IF_ERROR(actionsFromString(state.commandline, &actions));
+  for (const Event& action : actions) {
+    StepResult result;
+    CGYM_RETURN_IF_ERROR(step(action, &result));
+    if (result.done) {
+      return Status(StatusCode::kInvalidArgument,
+                    "Environment terminated with error: `" + result.info.error_details + "`");
+    }
+  }
+  return Status::OK();
+}
+
+Status Env::validate(const std::optional<CompilerEnvState>& state, ValidationResult* result) {
+  const auto start = Clock::now();
+  *result = ValidationResult();
+  result->state = state ? *state : this->state();
+  // Replay into a fork when validating the current state; into a fresh fork otherwise.
+  std::unique_ptr<Env> replay;
+  CGYM_RETURN_IF_ERROR(fork(&replay));
+  Benchmark benchmark;
+  benchmark.set_uri(result->state.benchmark);
+  if (benchmark_ && benchmark_->uri() == benchmark.uri()) benchmark = *benchmark_;
+  ResetOptions options;
+  options.benchmark = benchmark;
+  Status status = replay->reset(options);
+  if (status.ok()) status = replay->apply(result->state);
+  if (!status.ok()) {
+    result->actions_replay_failed = true;
+    result->errors.push_back({"Actions replay failed", ""});
+    logger().warn("Validation replay failed: {}", status.message());
+  } else if (rewardSpace_ && rewardSpace_->spec().deterministic && result->state.reward) {
+    result->reward_validated = true;
+    const double expected = *result->state.reward;
+    const double actual = replay->episodeReward().value_or(0);
+    // math.isclose(rel_tol=1e-5, abs_tol=1e-10)
+    const double tolerance =
+        std::max(1e-5 * std::max(std::fabs(expected), std::fabs(actual)), 1e-10);
+    if (std::fabs(expected - actual) > tolerance) {
+      result->reward_validation_failed = true;
+      std::ostringstream data;
+      data << "{\"expected_reward\": " << pythonFloatRepr(expected)
+           << ", \"actual_reward\": " << pythonFloatRepr(actual) << "}";
+      result->errors.push_back({"Reward validation failed", data.str()});
+    }
+  }
+  Status closed = replay->close();
+  if (!closed.ok()) logger().warn("{}", closed.message());
+  result->walltime = std::chrono::duration<double>(Clock::now() - start).count();
+  return Status::OK();
+}
+
+Status Env::fork(std::unique_ptr<Env>* out) {
+  if (!inEpisode()) {
+    // The parent's service died (or it never started): restart the episode and replay.
+    std::vector<Event> actions = actions_;
+    if (!actions.empty()) logger().warn("Parent service of fork() has died, replaying state");
+    CGYM_RETURN_IF_ERROR(reset());
+    if (!actions.empty()) {
+      StepResult result;
+      StepOptions none;
+      none.observation_spaces = std::vector<std::string>{};
+      none.reward_spaces = std::vector<std::string>{};
+      CGYM_RETURN_IF_ERROR(step(actions, &result, none));
+    }
+  }
+  EnvOptions options;
+  options.connection = options_.connection;
+  options.converters = options_.converters;
+  options.useDefaultRewards = false;
+  std::unique_ptr<Env> child;
+
+  ForkSessionRequest request;
+  request.set_session_id(*sessionId_);
+  ForkSessionReply reply;
+  Status status = callService(Rpc::kForkSession, request, &reply);
+  if (status.ok()) {
+    child.reset(new Env(endpoint_, std::move(options), connection_));
+    CGYM_RETURN_IF_ERROR(child->initSpaces());
+    child->sessionId_ = reply.session_id();
+    child->benchmark_ = benchmark_;
+  } else if (status.code() == StatusCode::kUnimplemented) {
+    // The service cannot fork: a new service, the same benchmark, the same actions.
+    std::shared_ptr<Connection> connection;
+    CGYM_RETURN_IF_ERROR(Connection::connect(endpoint_, options.connection, &connection));
+    child.reset(new Env(endpoint_, std::move(options), std::move(connection)));
+    CGYM_RETURN_IF_ERROR(child->initSpaces());
+    child->actionSpaceIndex_ = actionSpaceIndex_;
+    ResetOptions reset;
+    reset.benchmark = benchmark_;
+    reset.observation_space = "";
+    reset.reward_space = "";
+    CGYM_RETURN_IF_ERROR(child->reset(reset));
+    if (!actions_.empty()) {
+      StepResult result;
+      CGYM_RETURN_IF_ERROR(child->step(actions_, &result));
+    }
+  } else {
+    return status;
+  }
+  // The same spaces and reward state as the parent.
+  child->actionSpaces_ = actionSpaces_;
+  child->actionSpaceIndex_ = actionSpaceIndex_;
+  child->rewards_.clear();
+  child->rewardSpace_ = nullptr;
+  for (const auto& reward : rewards_) {
+    child->rewards_.push_back(reward->clone());
+    if (reward.get() == rewardSpace_) child->rewardSpace_ = child->rewards_.back().get();
+  }
+  child->observationSpace_ =
+      observationSpace_ ? &child->observationSpaces_[observationSpace_->index] : nullptr;
+  child->nextBenchmark_ = nextBenchmark_;
+  child->benchmark_ = benchmark_;
+  child->episodeReward_ = episodeReward_;
+  child->episodeStart_ = episodeStart_;
+  child->actions_ = actions_;
+  child->paramsToResend_ = paramsToResend_;
+  child->versions_ = versions_;
+  *out = std::move(child);
+  return Status::OK();
+}
+
+}  // namespace cgym::client

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "client/connection.h"
+#include "client/reward.h"
+#include "client/state.h"
+#include "common/status.h"
+#include "compiler_gym_service.pb.h"
+
+namespace cgym::client {
+
+// CompilerGym's ServiceMessageConverters: how an ActionSpace message becomes the env's
+// action space, and how an action becomes the Event sent to the service. Unset means
+// unchanged.
+struct ServiceMessageConverters {
+  std::function<Status(const compiler_gym::ActionSpace&, compiler_gym::ActionSpace*)>
+      action_space_converter;
+  std::function<Status(const compiler_gym::Event&, compiler_gym::Event*)> action_converter;
+};
+
+// A service's observation space as the env sees it.
+struct ObservationSpaceSpec {
+  std::string id;
+  int index = 0;  // position in GetSpacesReply.observation_space_list
+  compiler_gym::ObservationSpace message;
+  bool deterministic() const { return message.deterministic(); }
+  bool platformDependent() const { return message.platform_dependent(); }
+  // The value reported when the service fails; empty Event if the service gives none.
+  const compiler_gym::Event& defaultValue() const { return message.default_observation(); }
+};
+
+struct EnvOptions {
+  ConnectionOpts connection;
+  // Rewards; when none are given, one DefaultRewardFromObservation is made per observation
+  // space whose default observation is a numeric scalar, as in CompilerGym.
+  std::vector<std::unique_ptr<Reward>> rewards;
+  bool useDefaultRewards = true;
+  // The benchmark of the first reset: a URI, or a URI with the program.
+  std::optional<compiler_gym::Benchmark> benchmark;
+  // Names of the default spaces; empty for none (action space: the first).
+  std::string observation_space;
+  std::string reward_space;
+  std::string action_space;
+  ServiceMessageConverters converters;
+};
+
+struct StepInfo {
+  bool action_had_no_effect = false;
+  bool new_action_space = false;
+  // Set when the step failed and ended the episode.
+  std::string error_type;
+  std::string error_details;
+};
+
+struct StepResult {
+  // One per requested observation space, in order.
+  std::vector<compiler_gym::Event> observations;
+  // One per requested reward space, in order.
+  std::vector<double> rewards;
+  bool done = false;
+  StepInfo info;
+};
+
+// Which spaces a step computes. Unset lists mean the env's defaults.
+struct StepOptions {
+  std::optional<std::vector<std::string>> observation_spaces;
+  std::optional<std::vector<std::string>> reward_spaces;
+  double timeout = 300;
+};
+
+struct ResetOptions {
+  std::optional<compiler_gym::Benchmark> benchmark;
+  // Unset: unchanged. Empty string: no default space.
+  std::optional<std::string> action_space;
+  std::optional<std::string> observation_space;
+  std::optional<std::string> reward_space;
+  double timeout = 300;
+};
+
+// A compiler environment driven through a service: CompilerGym's ClientServiceCompilerEnv
+// (reference 4.3). Not thread-safe: use one env from one thread at a time (envs may move
+// between threads; different envs, forks included, may be used from different threads).
+class Env final : public ObservationView {
+ public:
+  // Connects to `endpoint` (see Connection) and reads the service's spaces.
+  static Status make(const std::string& endpoint, EnvOptions options, std::unique_ptr<Env>* out);
+  ~Env() override;
+
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  // Starts an episode: ends the current one, then StartSession (on NOT_FOUND: AddBenchmark
+  // and StartSession again). A dead service is replaced and reset retried up to
+  // init_max_attempts. `observation` receives the default observation if there is one.
+  Status reset(const ResetOptions& options = {},
+               std::optional<compiler_gym::Event>* observation = nullptr);
+
+  // Applies actions and computes observations and rewards. A service or transport failure
+  // ends the episode: done is true, the observations are the spaces' defaults and the
+  // rewards reward_on_error, and info says why; the call itself returns OK. An invalid action
+  // is an error to the caller and the episode goes on.
+  Status step(const std::vector<compiler_gym::Event>& actions, StepResult* result,
+              const StepOptions& options = {});
+  Status step(const compiler_gym::Event& action, StepResult* result,
+              const StepOptions& options = {});
+  // The single place a Step is issued, with resolved spaces.
+  Status rawStep(const std::vector<compiler_gym::Event>& actions,
+                 const std::vector<const ObservationSpaceSpec*>& observationSpaces,
+                 const std::vector<Reward*>& rewardSpaces, double timeout, StepResult* result);
+
+  // Computes one observation or reward now (a Step with no actions).
+  Status observe(const std::string& name, compiler_gym::Event* observation) override;
+  Status reward(const std::string& name, double* reward);
+
+  // A new env in the same state: ForkSession on the same service, or, if the service cannot
+  // fork, a new service with the actions replayed.
+  Status fork(std::unique_ptr<Env>* out);
+
+  // Ends the episode; closes the service if no other env uses it. Idempotent.
+  Status close();
+
+  Status sendParam(const std::string& key, const std::string& value, std::string* reply,
+                   bool resendOnReset = false);
+  Status sendParams(const std::vector<std::pair<std::string, std::string>>& params,
+                    std::vector<std::string>* replies, bool resendOnReset = false);
+
+  // The episode as a CompilerEnvState; replaying one; checking one.
+  CompilerEnvState state() const;
+  Status apply(const CompilerEnvState& state);
+  Status validate(const std::optional<CompilerEnvState>& state, ValidationResult* result);
+
+  // Versions (fetched once).
+  Status version(std::string* out);
+  Status compilerVersion(std::string* out);
+
+  // Spaces.
+  const std::vector<compiler_gym::ActionSpace>& actionSpaces() const { return actionSpaces_; }
+  const compiler_gym::ActionSpace& actionSpace() const { return actionSpaces_[actionSpaceIndex_]; }
+  Status setActionSpace(const std::string& name);
+  const std::vector<ObservationSpaceSpec>& observationSpaces() const { return observationSpaces_; }
+  const ObservationSpaceSpec* observationSpace() const { return observationSpace_; }
+  Status setObservationSpace(const std::string& name);  // "" for none
+  const std::vector<std::unique_ptr<Reward>>& rewardSpaces() const { return rewards_; }
+  Reward* rewardSpace() const { return rewardSpace_; }
+  Status setRewardSpace(const std::string& name);  // "" for none
+  // Adds a reward space (replacing one of the same name).
+  void addReward(std::unique_ptr<Reward> reward);
+  const ObservationSpaceSpec* findObservationSpace(const std::string& name) const;
+  Reward* findReward(const std::string& name) const;
+
+  // The benchmark of the current episode; setting it takes effect at the next reset.
+  const std::optional<compiler_gym::Benchmark>& benchmark() const { return benchmark_; }
+  void setBenchmark(compiler_gym::Benchmark benchmark);
+
+  bool inEpisode() const { return sessionId_.has_value(); }
+  std::optional<int64_t> sessionId() const { return sessionId_; }
+  // For tests: pretend the episode is `id` on the service (CompilerGym tests force this).
+  void forceSessionId(int64_t id) { sessionId_ = id; }
+  const std::vector<compiler_gym::Event>& actions() const { return actions_; }
+  std::optional<double> episodeReward() const { return episodeReward_; }
+  double episodeWalltime() const;
+  const std::shared_ptr<Connection>& connection() const { return connection_; }
+  const std::string& endpoint() const { return endpoint_; }
+
+  // The action space's text form of actions (names joined by spaces for a named discrete
+  // space, else comma-joined integers), and back.
+  Status actionsToString(const std::vector<compiler_gym::Event>& actions, std::string* out) const;
+  Status actionsFromString(const std::string& text, std::vector<compiler_gym::Event>* out) const;
+
+ private:
+  Env(std::string endpoint, EnvOptions options, std::shared_ptr<Connection> connection);
+  Status initSpaces();
+  Status resetAttempt(int retry, std::optional<compiler_gym::Event>* observation);
+  Status endEpisodeOnError(const Status& error,
+                           const std::vector<const ObservationSpaceSpec*>& observationSpaces,
+                           const std::vector<Reward*>& rewardSpaces, double timeout,
+                           StepResult* result);
+  Status closeWithTimeout(double timeout);
+  Status resolveSpaces(const StepOptions& options,
+                       std::vector<const ObservationSpaceSpec*>* observations,
+                       std::vector<Reward*>* rewards) const;
+  Status callService(Rpc rpc, const google::protobuf::Message& request,
+                     google::protobuf::Message* reply, double timeout = 300);
+  Status ensureConnection();
+
+  const std::string endpoint_;
+  EnvOptions options_;
+  std::shared_ptr<Connection> connection_;
+
+  std::vector<compiler_gym::ActionSpace> actionSpaces_;
+  size_t actionSpaceIndex_ = 0;
+  std::vector<ObservationSpaceSpec> observationSpaces_;
+  const ObservationSpaceSpec* observationSpace_ = nullptr;
+  std::vector<std::unique_ptr<Reward>> rewards_;
+  Reward* rewardSpace_ = nullptr;
+
+  std::optional<compiler_gym::Benchmark> benchmark_;      // of the current episode
+  std::optional<compiler_gym::Benchmark> nextBenchmark_;  // for the next reset
+  std::optional<int64_t> sessionId_;
+  std::vector<compiler_gym::Event> actions_;
+  std::optional<double> episodeReward_;
+  std::chrono::steady_clock::time_point episodeStart_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, std::string>> paramsToResend_;
+  std::optional<compiler_gym::GetVersionReply> versions_;
+};
+
+}  // namespace cgym::client
