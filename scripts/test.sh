@@ -26,6 +26,7 @@ run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with 
 }
 
 export CGYM_EXAMPLE_SERVICE=$root/build/release/services/example_cc/cgym-example-service-cc
+export CGYM_EXAMPLE_SERVICE_C=$root/build/release/services/example/cgym-example-service
 run "C and C++ tests" ctest --test-dir build/release -j2 --output-on-failure --timeout 300
 run "C and C++ tests under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \

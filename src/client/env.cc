@@ -259,13 +259,7 @@ Status Env::resetAttempt(int retry, std::optional<Event>* observation) {
   episodeStart_ = Clock::now();
   actions_.clear();
   if (reply.has_new_action_space()) {
-    // The session chose another action space: adopt it.
-    ActionSpace space = reply.new_action_space();
-    if (options_.converters.action_space_converter) {
-      CGYM_RETURN_IF_ERROR(
-          options_.converters.action_space_converter(reply.new_action_space(), &space));
-    }
-    actionSpaces_[actionSpaceIndex_] = std::move(space);
+    CGYM_RETURN_IF_ERROR(adoptActionSpace(reply.new_action_space()));
   }
   if (!paramsToResend_.empty()) {
     std::vector<std::string> ignored;
@@ -282,6 +276,16 @@ Status Env::resetAttempt(int retry, std::optional<Event>* observation) {
     }
     *observation = std::move(*reply.mutable_observation(0));
   }
+  return Status::OK();
+}
+
+// The service changed the action space of the episode: it replaces the one in use.
+Status Env::adoptActionSpace(const ActionSpace& space) {
+  ActionSpace converted = space;
+  if (options_.converters.action_space_converter) {
+    CGYM_RETURN_IF_ERROR(options_.converters.action_space_converter(space, &converted));
+  }
+  actionSpaces_[actionSpaceIndex_] = std::move(converted);
   return Status::OK();
 }
 
@@ -387,12 +391,7 @@ Status Env::rawStep(const std::vector<Event>& actions,
   }
 
   if (reply.has_new_action_space()) {
-    ActionSpace space = reply.new_action_space();
-    if (options_.converters.action_space_converter) {
-      CGYM_RETURN_IF_ERROR(
-          options_.converters.action_space_converter(reply.new_action_space(), &space));
-    }
-    actionSpaces_[actionSpaceIndex_] = std::move(space);
+    CGYM_RETURN_IF_ERROR(adoptActionSpace(reply.new_action_space()));
   }
   if (reply.observation_size() != static_cast<int>(indices.size())) {
     return Status(StatusCode::kInternal, "Requested " + std::to_string(indices.size()) +
@@ -705,7 +704,12 @@ Status Env::fork(std::unique_ptr<Env>* out) {
   child->rewards_.clear();
   child->rewardSpace_ = nullptr;
   for (const auto& reward : rewards_) {
-    child->rewards_.push_back(reward->clone());
+    std::unique_ptr<Reward> copy = reward->clone();
+    if (!copy) {
+      return Status(StatusCode::kCallbackError,
+                    "Reward '" + reward->name() + "' could not be copied for fork()");
+    }
+    child->rewards_.push_back(std::move(copy));
     if (reward.get() == rewardSpace_) child->rewardSpace_ = child->rewards_.back().get();
   }
   child->observationSpace_ =

@@ -185,6 +185,7 @@ class Env final : public ObservationView {
                            const std::vector<Reward*>& rewardSpaces, double timeout,
                            StepResult* result);
   Status closeWithTimeout(double timeout);
+  Status adoptActionSpace(const compiler_gym::ActionSpace& space);
   Status resolveSpaces(const StepOptions& options,
                        std::vector<const ObservationSpaceSpec*>* observations,
                        std::vector<Reward*>* rewards) const;

@@ -48,7 +48,7 @@ class Reward {
   virtual Status update(const std::vector<compiler_gym::Event>& actions,
                         const std::vector<compiler_gym::Event>& observations, ObservationView& view,
                         double* reward) = 0;
-  // A copy with the same state, for fork().
+  // A copy with the same state, for fork(); nullptr if it cannot be copied (fork fails).
   virtual std::unique_ptr<Reward> clone() const = 0;
 
   // The reward reported when a step fails: the default value, or the default value minus

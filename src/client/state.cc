@@ -800,4 +800,19 @@ bool operator==(const ValidationResult& a, const ValidationResult& b) {
 
 bool operator!=(const ValidationResult& a, const ValidationResult& b) { return !(a == b); }
 
+Status statesFromJsonArray(const std::string& json, std::vector<CompilerEnvState>* out) {
+  nlohmann::json parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_array()) {
+    return Status(StatusCode::kInvalidArgument, "Expected a JSON array of states");
+  }
+  std::vector<CompilerEnvState> states;
+  for (const auto& item : parsed) {
+    CompilerEnvState state;
+    CGYM_RETURN_IF_ERROR(CompilerEnvState::fromJson(item.dump(), &state));
+    states.push_back(std::move(state));
+  }
+  *out = std::move(states);
+  return Status::OK();
+}
+
 }  // namespace cgym::client

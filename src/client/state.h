@@ -69,6 +69,9 @@ bool operator!=(const CompilerEnvState& a, const CompilerEnvState& b);
 // Python's repr() of a float: the shortest digits that round-trip, exponent form when the
 // decimal exponent is < -4 or >= 16 ("1e-05", "1e+16"), else fixed with at least one decimal
 // ("2.0", "0.0001", "1000000000000000.0"); "inf", "-inf", "nan".
+// Parses a JSON array of states (each as CompilerEnvState::fromJson reads it).
+Status statesFromJsonArray(const std::string& json, std::vector<CompilerEnvState>* out);
+
 std::string pythonFloatRepr(double value);
 
 // Writes states as CSV to a stream it does not own (the caller closes files). The header, if

@@ -894,3 +894,31 @@ TEST(ForkFallbackTest, AServiceThatCannotForkGetsANewServiceWithTheActionsReplay
 
 }  // namespace
 }  // namespace cgym::client
+
+namespace cgym::client {
+namespace {
+
+TEST(NewActionSpaceTest, TheEnvAdoptsTheActionSpaceTheServiceSwitchesTo) {
+  registerInProcessService("switching", [](const fs::path& wd) {
+    return std::make_unique<cgym::testing::TestSession>(wd);
+  });
+  EnvOptions opts;
+  opts.benchmark.emplace();
+  opts.benchmark->set_uri("benchmark://test/a");
+  opts.benchmark->mutable_program()->set_contents("x");
+  std::unique_ptr<Env> env;
+  ASSERT_OK(Env::make("inproc:switching", std::move(opts), &env));
+  ASSERT_OK(env->reset());
+  EXPECT_EQ(env->actionSpace().name(), "main");
+  StepResult result;
+  ASSERT_OK(env->step(action(1), &result));
+  EXPECT_FALSE(result.info.new_action_space);
+  ASSERT_OK(env->step(action(-4), &result));
+  EXPECT_TRUE(result.info.new_action_space);
+  EXPECT_EQ(env->actionSpace().name(), "other");
+  EXPECT_TRUE(env->actionSpace().space().has_discrete());
+  EXPECT_TRUE(unregisterInProcessService("switching"));
+}
+
+}  // namespace
+}  // namespace cgym::client

@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: MIT
 """Fixtures for driving a libcgym service binary over real gRPC on loopback.
 
-The binary under test comes from the environment variable ``CGYM_EXAMPLE_SERVICE``
-(e.g. ``build/services/example_cc/cgym-example-service-cc``). Tests that need it FAIL with
-a clear message when it is unset; nothing is skipped silently.
+The binaries under test come from environment variables: ``CGYM_EXAMPLE_SERVICE``, the C++
+example (e.g. ``build/services/example_cc/cgym-example-service-cc``), and
+``CGYM_EXAMPLE_SERVICE_C``, the same service written in C (e.g.
+``build/services/example/cgym-example-service``). Every test that uses a service runs once per
+binary that is set (test ids ``[cc]`` and ``[c]``); each one that is set must be an executable.
+Tests that need a service FAIL with a clear message when neither is set; nothing is skipped
+silently.
 
 Python stubs are generated from ``proto/compiler_gym_service.proto`` once per test session
 with ``grpc_tools.protoc`` into a temporary directory, and imported from there.
@@ -26,6 +30,9 @@ from pathlib import Path
 import pytest
 
 SERVICE_ENV_VAR = "CGYM_EXAMPLE_SERVICE"
+SERVICE_C_ENV_VAR = "CGYM_EXAMPLE_SERVICE_C"
+# The example service binaries, by test id: the C++ session and the C session.
+SERVICE_ENV_VARS = {"cc": SERVICE_ENV_VAR, "c": SERVICE_C_ENV_VAR}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTO_DIR = REPO_ROOT / "proto"
 PROTO_FILE = PROTO_DIR / "compiler_gym_service.proto"
@@ -180,19 +187,29 @@ class Service:
         return self.process.pid
 
 
-@pytest.fixture(scope="session")
-def service_binary() -> Path:
-    """The service binary named by $CGYM_EXAMPLE_SERVICE (fails clearly if missing)."""
-    value = os.environ.get(SERVICE_ENV_VAR)
+def service_binary_ids():
+    """The ids of the example service binaries named in the environment; ["cc"] if none is
+    (so that the tests run, and fail saying what to set)."""
+    ids = [key for key, var in SERVICE_ENV_VARS.items() if os.environ.get(var)]
+    return ids or ["cc"]
+
+
+@pytest.fixture(scope="session", params=service_binary_ids())
+def service_binary(request) -> Path:
+    """Each example service binary ($CGYM_EXAMPLE_SERVICE, $CGYM_EXAMPLE_SERVICE_C) in turn
+    (fails clearly if missing)."""
+    var = SERVICE_ENV_VARS[request.param]
+    value = os.environ.get(var)
     if not value:
         pytest.fail(
             f"${SERVICE_ENV_VAR} is not set: set it to the example service binary, e.g. "
-            f"{SERVICE_ENV_VAR}=build/services/example_cc/cgym-example-service-cc",
+            f"{SERVICE_ENV_VAR}=build/services/example_cc/cgym-example-service-cc (and "
+            f"{SERVICE_C_ENV_VAR}=build/services/example/cgym-example-service for the C one)",
             pytrace=False,
         )
     path = Path(value).resolve()
     if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(f"${SERVICE_ENV_VAR}={value!r} is not an executable file", pytrace=False)
+        pytest.fail(f"${var}={value!r} is not an executable file", pytrace=False)
     return path
 
 

@@ -10,9 +10,13 @@ example service, and checks items 3, 4, 5 and 13-22 of section 5.2 of
 clean-exit rule of item 26, which every test's teardown depends on).
 
 Environment:
-  CGYM_EXAMPLE_SERVICE   path of the example service binary
+  CGYM_EXAMPLE_SERVICE   path of the example service binary written in C++
                          (e.g. build/services/example_cc/cgym-example-service-cc).
-                         Unset -> the whole module is skipped.
+  CGYM_EXAMPLE_SERVICE_C path of the same service written in C
+                         (e.g. build/services/example/cgym-example-service).
+                         Every test runs against each binary that is set (test
+                         ids [cc] and [c]). Neither set -> the whole module is
+                         skipped.
   CGYM_NO_COMPILER_GYM=1 skip (instead of fail) when compiler_gym cannot be
                          imported. Without it, a missing/broken compiler_gym
                          makes every test here FAIL.
@@ -25,6 +29,7 @@ compiler_gym_requirements.txt for why):
   /tmp/cgvenv/bin/pip install -r tests/python/compiler_gym_requirements.txt
   /tmp/cgvenv/bin/pip install --no-deps -r tests/python/compiler_gym_nodeps.txt
   CGYM_EXAMPLE_SERVICE=$PWD/build/services/example_cc/cgym-example-service-cc \
+  CGYM_EXAMPLE_SERVICE_C=$PWD/build/services/example/cgym-example-service \
       /tmp/cgvenv/bin/python -m pytest -v tests/python/test_compiler_gym_client.py
 """
 import os
@@ -36,13 +41,20 @@ from pathlib import Path
 
 import pytest
 
-SERVICE_ENV_VAR = "CGYM_EXAMPLE_SERVICE"
-SERVICE = os.environ.get(SERVICE_ENV_VAR)
+# The example service binaries, by test id: the C++ session and the C session.
+SERVICE_ENV_VARS = {"cc": "CGYM_EXAMPLE_SERVICE", "c": "CGYM_EXAMPLE_SERVICE_C"}
+SERVICES = {
+    key: os.environ[var]
+    for key, var in SERVICE_ENV_VARS.items()
+    if os.environ.get(var)
+}
 
-if not SERVICE:
+if not SERVICES:
     pytest.skip(
-        f"${SERVICE_ENV_VAR} is not set: it must name the example service binary "
-        "(build/services/example_cc/cgym-example-service-cc)",
+        "neither $CGYM_EXAMPLE_SERVICE nor $CGYM_EXAMPLE_SERVICE_C is set: "
+        "they must name the example service binaries "
+        "(build/services/example_cc/cgym-example-service-cc, "
+        "build/services/example/cgym-example-service)",
         allow_module_level=True,
     )
 
@@ -257,11 +269,13 @@ def _private_compiler_gym_dirs():
         shutil.rmtree(_PRIVATE_DIR, ignore_errors=True)
 
 
-@pytest.fixture
-def service_path() -> Path:
-    path = Path(SERVICE).absolute()
-    assert path.is_file(), f"${SERVICE_ENV_VAR}={SERVICE}: not a file"
-    assert os.access(path, os.X_OK), f"${SERVICE_ENV_VAR}={SERVICE}: not executable"
+@pytest.fixture(params=list(SERVICES))
+def service_path(request) -> Path:
+    """Each example service binary that is set, in turn."""
+    var, value = SERVICE_ENV_VARS[request.param], SERVICES[request.param]
+    path = Path(value).absolute()
+    assert path.is_file(), f"${var}={value}: not a file"
+    assert os.access(path, os.X_OK), f"${var}={value}: not executable"
     return path
 
 
