@@ -178,6 +178,10 @@ static void test_episode(void** state) {
   assert_ok(cgym_env_close(env));
   assert_ok(cgym_env_close(env));
   assert_int_equal(cgym_env_in_episode(env), 0);
+  /* After close: no episode until the next reset, which reconnects. */
+  assert_fails(cgym_step_index(env, 0, &done, NULL), CGYM_SESSION_NOT_FOUND);
+  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_step_index(env, 0, &done, NULL));
   cgym_env_free(env);
 }
 

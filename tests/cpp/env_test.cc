@@ -25,7 +25,9 @@ namespace fs = std::filesystem;
 using compiler_gym::Benchmark;
 using compiler_gym::Event;
 
-enum class Kind { kManaged, kUnmanaged, kInProcess };
+// The C++ example session managed, unmanaged and in-process; the C example service (written
+// on cgym.h) managed and unmanaged: every expectation holds for each.
+enum class Kind { kManaged, kUnmanaged, kInProcess, kManagedC, kUnmanagedC };
 
 std::string kindName(const ::testing::TestParamInfo<Kind>& info) {
   switch (info.param) {
@@ -35,6 +37,10 @@ std::string kindName(const ::testing::TestParamInfo<Kind>& info) {
       return "Unmanaged";
     case Kind::kInProcess:
       return "InProcess";
+    case Kind::kManagedC:
+      return "ManagedC";
+    case Kind::kUnmanagedC:
+      return "UnmanagedC";
   }
   return "?";
 }
@@ -71,11 +77,11 @@ bool waitUntilDead(pid_t pid) {
 // An example service this test runs itself, for unmanaged connections.
 class ExternalService {
  public:
-  ExternalService() {
+  explicit ExternalService(const std::string& binary = CGYM_EXAMPLE_SERVICE) {
     char pattern[] = "/tmp/cgym-env-test-XXXXXX";
     dir_ = mkdtemp(pattern);
     SpawnOptions options;
-    options.path = CGYM_EXAMPLE_SERVICE;
+    options.path = binary;
     options.args = {"--working_dir=" + dir_.string()};
     Status status = ChildProcess::spawn(options, &process_);
     EXPECT_TRUE(status.ok()) << status.message();
@@ -111,6 +117,13 @@ class EnvTest : public ::testing::TestWithParam<Kind> {
         break;
       case Kind::kUnmanaged:
         external_ = std::make_unique<ExternalService>();
+        endpoint_ = external_->endpoint();
+        break;
+      case Kind::kManagedC:
+        endpoint_ = CGYM_EXAMPLE_SERVICE_C;
+        break;
+      case Kind::kUnmanagedC:
+        external_ = std::make_unique<ExternalService>(CGYM_EXAMPLE_SERVICE_C);
         endpoint_ = external_->endpoint();
         break;
       case Kind::kInProcess:
@@ -565,7 +578,8 @@ TEST_P(EnvTest, ConvertersRewriteActionSpacesAndActions) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, EnvTest,
-                         ::testing::Values(Kind::kManaged, Kind::kUnmanaged, Kind::kInProcess),
+                         ::testing::Values(Kind::kManaged, Kind::kUnmanaged, Kind::kInProcess,
+                                           Kind::kManagedC, Kind::kUnmanagedC),
                          kindName);
 
 // --- Connections ------------------------------------------------------------------------
@@ -918,6 +932,55 @@ TEST(NewActionSpaceTest, TheEnvAdoptsTheActionSpaceTheServiceSwitchesTo) {
   EXPECT_EQ(env->actionSpace().name(), "other");
   EXPECT_TRUE(env->actionSpace().space().has_discrete());
   EXPECT_TRUE(unregisterInProcessService("switching"));
+}
+
+}  // namespace
+}  // namespace cgym::client
+
+namespace cgym::client {
+namespace {
+
+TEST(UnixSocketTest, AnEnvDrivesAServiceOnAUnixSocket) {
+  const std::string path =
+      (fs::temp_directory_path() / ("cgym-env-test-" + std::to_string(getpid()) + ".sock"))
+          .string();
+  ServiceCore core(
+      [](const fs::path& wd) { return std::make_unique<example::ExampleSession>(wd); });
+  GrpcServerOptions serverOptions;
+  serverOptions.host = "unix:" + path;
+  std::unique_ptr<GrpcServer> server;
+  ASSERT_TRUE(GrpcServer::start(core, serverOptions, &server).ok());
+  EnvOptions opts;
+  opts.benchmark = fooBenchmark();
+  opts.observation_space = "ir";
+  std::unique_ptr<Env> env;
+  ASSERT_OK(Env::make("unix:" + path, std::move(opts), &env));
+  EXPECT_EQ(env->connection()->kind(), Connection::Kind::kUnmanaged);
+  std::optional<Event> observation;
+  ASSERT_OK(env->reset({}, &observation));
+  EXPECT_EQ(observation->string_value(), "Hello, world!");
+  ASSERT_OK(env->close());
+  server.reset();
+  fs::remove(path);
+}
+
+TEST(RewardTest, RewardOnErrorIsTheDefaultOrItsDifferenceFromTheEpisodeReward) {
+  Reward::Spec spec;
+  spec.name = "r";
+  spec.defaultValue = 5;
+  CountingReward plain;
+  EXPECT_EQ(plain.rewardOnError(3), 0);
+  struct Negating final : public Reward {
+    explicit Negating(Spec s) : Reward(std::move(s)) {}
+    Status update(const std::vector<Event>&, const std::vector<Event>&, ObservationView&,
+                  double*) override {
+      return Status::OK();
+    }
+    std::unique_ptr<Reward> clone() const override { return nullptr; }
+  };
+  EXPECT_EQ(Negating(spec).rewardOnError(3), 5);
+  spec.defaultNegatesReturns = true;
+  EXPECT_EQ(Negating(spec).rewardOnError(3), 2);
 }
 
 }  // namespace
