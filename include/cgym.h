@@ -689,7 +689,9 @@ CGYM_API cgym_status_t cgym_service_def_add_observation_space(
  * loopback), glog's --alsologtostderr, -v and --logbuflevel, --help; port.txt and pid.txt in
  * the working directory; exit 0 after SIGTERM with no sessions left, 6 with sessions left, 1
  * on bad arguments or a definition without action or observation spaces. Returns the exit
- * code, for main() to return. */
+ * code, for main() to return. SIGTERM and SIGINT are blocked in the calling thread while the
+ * service runs and stay blocked after a stop signal (so repeated signals cannot kill the
+ * exiting process): call it from the thread that will exit the process. */
 CGYM_API int cgym_service_run(const cgym_service_def_t* def, int argc, const char* const* argv);
 
 /* Registers the definition (copied) as the in-process service `name`, for cgym_connect()

@@ -174,9 +174,15 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   sigaddset(&stopSignals, SIGTERM);
   sigaddset(&stopSignals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stopSignals, &previousMask);
+  // Restores the caller's mask on the error paths. Once a stop signal has been taken, the
+  // process is on its way out: the stop signals stay blocked, so that a supervisor sending
+  // SIGTERM again during shutdown or exit cannot turn exit code 0 or 6 into death by signal.
   struct RestoreMask {
-    sigset_t mask;
-    ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+    sigset_t previous;
+    bool stopping = false;
+    ~RestoreMask() {
+      if (!stopping) pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    }
   } restoreMask{previousMask};
 
   fs::path wd;
@@ -230,6 +236,7 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   int signal = 0;
   while (sigwait(&stopSignals, &signal) != 0) {
   }
+  restoreMask.stopping = true;
   logger().info("Received signal {}, shutting down", signal);
   server->shutdown(std::chrono::system_clock::now() + std::chrono::seconds(60));
   server->wait();
