@@ -7,5 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh build/release
-exec build/release/examples/cgym-random-agent-c \
-  build/release/services/example/cgym-example-service "$@"
+build/release/examples/cgym-random-agent-c build/release/services/example/cgym-example-service "$@"
+# The same kind of agent through the Python binding.
+scripts/install-python-binding.sh
+exec build/venv-python/bin/python examples/random_agent.py \
+  build/release/services/example/cgym-example-service

@@ -46,6 +46,8 @@ make_venv() {  # make_venv DIR REQUIREMENTS [NO-DEPS REQUIREMENTS]
 
 mkdir -p build
 make_venv build/venv-test tests/python/requirements.txt
+# The Python binding's build backend and test dependencies (bindings/python).
+make_venv build/venv-python bindings/python/requirements-test.txt
 # CompilerGym's own published client, to check that it drives our services. Its pinned
 # dependencies cannot be installed on Python 3.11, so compiler_gym itself goes in without
 # them (see the header of tests/python/compiler_gym_requirements.txt).

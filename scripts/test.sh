@@ -37,5 +37,8 @@ run "Python: lifecycle and protocol" build/venv-test/bin/python -m pytest -p no:
 run "Python: CompilerGym 0.2.5's own client" build/venv-compiler-gym/bin/python -m pytest \
   -p no:cacheprovider tests/python/test_compiler_gym_client.py
 
+run "Python binding: install" scripts/install-python-binding.sh
+run "Python binding" build/venv-python/bin/python -m pytest -p no:cacheprovider bindings/python/tests
+
 if [ $status -eq 0 ]; then echo "== all test suites passed"; else echo "== some test suites FAILED"; fi
 exit $status

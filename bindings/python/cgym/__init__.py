@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: MIT
+"""cgym: a CompilerGym-compatible Python package over libcgym (include/cgym.h).
+
+    import cgym
+    with cgym.CompilerEnv("path/to/service", benchmark="benchmark://x/y",
+                          observation_space="ir") as env:
+        env.reset()
+        observation, reward, done, info = env.step(0)
+
+Modules: cgym.errors (exceptions), cgym.spaces, cgym.service (ConnectionOpts,
+CompilerGymServiceConnection), cgym.runtime (sessions written in Python), cgym.wrappers
+(gymnasium adapter).
+"""
+from . import _cgym
+
+#: The major version of libcgym this package was built for (cgym.h).
+CGYM_VERSION_MAJOR = _cgym.CGYM_VERSION_MAJOR
+
+
+def _check_library_version(loaded: int, loaded_string: str, major: int) -> None:
+    """Refuses a libcgym of another major version than the one the binding was built for."""
+    if loaded // 10000 != major:
+        raise ImportError(
+            f"cgym was built for libcgym {major}.x but loaded libcgym {loaded_string}: "
+            "rebuild the binding against this library")
+
+
+_check_library_version(_cgym.cgym_version_number(), _cgym.cgym_version_string(),
+                       CGYM_VERSION_MAJOR)
+
+from . import errors, spaces  # noqa: E402  (errors registers the exception factory)
+from .datasets import Benchmark, Dataset, Datasets  # noqa: E402
+from .env import (ClientServiceCompilerEnv, CompilerEnv, ObservationSpaceSpec,  # noqa: E402
+                  OptionalArgumentValue)
+from .errors import (BenchmarkInitError, EnvironmentNotSupported, ServiceError,  # noqa: E402
+                     ServiceInitError, ServiceIsClosed, ServiceOSError, ServiceTransportError,
+                     SessionNotFound)
+from .reward import DefaultRewardFromObservation, Reward  # noqa: E402
+from .runtime import ActionSpace, CompilationSession, ObservationSpace  # noqa: E402
+from .state import CompilerEnvState, ValidationResult  # noqa: E402
+from . import runtime, service, wrappers  # noqa: E402
+from ._convert import AnyValue  # noqa: E402
+
+__version__ = "0.1.0"
+
+
+def version() -> str:
+    """The version of the loaded libcgym."""
+    return _cgym.cgym_version_string()
+
+
+__all__ = [
+    "ActionSpace", "AnyValue", "Benchmark", "BenchmarkInitError", "ClientServiceCompilerEnv",
+    "CompilationSession", "CompilerEnv", "CompilerEnvState", "Dataset", "Datasets",
+    "DefaultRewardFromObservation", "EnvironmentNotSupported", "ObservationSpace",
+    "ObservationSpaceSpec", "OptionalArgumentValue", "Reward", "ServiceError",
+    "ServiceInitError", "ServiceIsClosed", "ServiceOSError", "ServiceTransportError",
+    "SessionNotFound", "ValidationResult", "errors", "runtime", "service", "spaces", "version",
+    "wrappers",
+]

@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: MIT
+"""Connections to services: CompilerGym's ConnectionOpts and CompilerGymServiceConnection."""
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Union
+
+from . import _cgym as C
+from . import _convert
+from .errors import (ServiceError, ServiceInitError, ServiceIsClosed, ServiceOSError,  # noqa
+                     ServiceTransportError, SessionNotFound, EnvironmentNotSupported)
+
+
+@dataclass
+class ConnectionOpts:
+    """CompilerGym's connection options, with its defaults (reference 4.1)."""
+
+    rpc_max_retries: int = 5
+    retry_wait_seconds: float = 0.1
+    retry_wait_backoff_exponent: float = 1.5
+    init_max_seconds: float = 30.0
+    init_max_attempts: int = 5
+    local_service_port_init_max_seconds: float = 30.0
+    local_service_exit_max_seconds: float = 30.0
+    rpc_init_max_seconds: float = 3.0
+    always_send_benchmark_on_reset: bool = False
+    script_args: List[str] = field(default_factory=list)
+    script_env: Dict[str, str] = field(default_factory=dict)
+
+    def to_options(self):
+        """A new owned cgym_options_t handle with these settings."""
+        o = C.cgym_options_new()
+        try:
+            C.cgym_options_set_rpc_max_retries(o, int(self.rpc_max_retries))
+            C.cgym_options_set_retry_wait_seconds(o, float(self.retry_wait_seconds))
+            C.cgym_options_set_retry_wait_backoff_exponent(
+                o, float(self.retry_wait_backoff_exponent))
+            C.cgym_options_set_init_max_seconds(o, float(self.init_max_seconds))
+            C.cgym_options_set_init_max_attempts(o, int(self.init_max_attempts))
+            C.cgym_options_set_local_service_port_init_max_seconds(
+                o, float(self.local_service_port_init_max_seconds))
+            C.cgym_options_set_local_service_exit_max_seconds(
+                o, float(self.local_service_exit_max_seconds))
+            C.cgym_options_set_rpc_init_max_seconds(o, float(self.rpc_init_max_seconds))
+            C.cgym_options_set_always_send_benchmark_on_reset(
+                o, int(bool(self.always_send_benchmark_on_reset)))
+            for arg in self.script_args:
+                C.cgym_options_add_script_arg(o, str(arg))
+            for key, value in self.script_env.items():
+                C.cgym_options_set_script_env(o, str(key), str(value))
+        except BaseException:
+            C.cgym_options_free(o)
+            raise
+        return o
+
+
+def connect(endpoint: Union[str, Path], opts: ConnectionOpts = None, benchmark=None):
+    """cgym_connect(): a new owned env handle."""
+    endpoint = str(endpoint)
+    if not endpoint:
+        raise TypeError("No endpoint provided for service connection")
+    o = (opts or ConnectionOpts()).to_options()
+    try:
+        if benchmark is not None:
+            C.cgym_options_set_benchmark(o, benchmark[0], benchmark[1])
+        return C.cgym_connect(endpoint, o)
+    finally:
+        C.cgym_options_free(o)
+
+
+class CompilerGymServiceConnection:
+    """A connection to a service: a binary path (managed), "host:port" (unmanaged) or
+    "inproc:NAME" (in-process). It fetches the service's spaces on construction.
+
+    libcgym has no connection object separate from an env: a connection holds a not-yet-reset
+    env handle, which a CompilerEnv given ``service_connection=`` adopts."""
+
+    def __init__(self, endpoint: Union[str, Path], opts: ConnectionOpts = None):
+        self.endpoint = endpoint
+        self.opts = opts or ConnectionOpts()
+        self._env = connect(endpoint, self.opts)
+        n = C.cgym_env_action_space_count(self._env)
+        self.action_spaces = [
+            _convert.space_to_py(C.cgym_action_space_space(a), C.cgym_action_space_name(a))
+            for a in (C.cgym_env_action_space_at(self._env, i) for i in range(n))]
+        n = C.cgym_env_observation_space_count(self._env)
+        self.observation_spaces = [
+            C.cgym_observation_space_name(C.cgym_env_observation_space_at(self._env, i))
+            for i in range(n)]
+
+    @property
+    def closed(self) -> bool:
+        return self._env is None
+
+    def _take(self):
+        env, self._env = self._env, None
+        if env is None:
+            raise ServiceIsClosed("RPC communication failed because channel is closed")
+        return env
+
+    def close(self):
+        if self._env is not None:
+            env, self._env = self._env, None
+            try:
+                C.cgym_env_close(env)
+            finally:
+                C.cgym_env_free(env)
+
+    def restart(self):
+        self.close()
+        self._env = connect(self.endpoint, self.opts)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __repr__(self):
+        if self._env is None:
+            return f"Connection to dead service at {self.endpoint}"
+        return f"Connection to service at {self.endpoint}"
+
+
+__all__ = ["ConnectionOpts", "CompilerGymServiceConnection", "connect", "ServiceError",
+           "SessionNotFound", "ServiceOSError", "ServiceInitError", "EnvironmentNotSupported",
+           "ServiceTransportError", "ServiceIsClosed"]
