@@ -13,7 +13,7 @@ mkdir -p build
 echo "== build (RelWithDebInfo)"
 scripts/build.sh build/release
 echo "== build (ASan + UBSan)"
-scripts/build.sh build/asan -DCGYM_SANITIZE=ON
+scripts/build.sh build/asan -DCGYM_SANITIZE=ON -DCGYM_BUILD_BENCH=OFF
 
 status=0
 run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with the others

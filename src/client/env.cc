@@ -398,10 +398,22 @@ Status Env::rawStep(const std::vector<Event>& actions,
                                              " observations but received " +
                                              std::to_string(reply.observation_size()));
   }
-  for (size_t slot : observationSlots) result->observations.push_back(reply.observation(slot));
+  // Observations leave the reply by move for their last use, by copy before: a big
+  // observation is never copied on the client.
+  std::vector<int> uses(indices.size(), 0);
+  for (size_t slot : observationSlots) ++uses[slot];
+  for (const auto& slots : rewardSlots) {
+    for (size_t slot : slots) ++uses[slot];
+  }
+  auto take = [&](size_t slot) -> Event {
+    if (--uses[slot] == 0) return std::move(*reply.mutable_observation(static_cast<int>(slot)));
+    return reply.observation(static_cast<int>(slot));
+  };
+  result->observations.reserve(observationSlots.size());
+  for (size_t slot : observationSlots) result->observations.push_back(take(slot));
   for (size_t r = 0; r < rewardSpaces.size(); ++r) {
     std::vector<Event> inputs;
-    for (size_t slot : rewardSlots[r]) inputs.push_back(reply.observation(slot));
+    for (size_t slot : rewardSlots[r]) inputs.push_back(take(slot));
     double value = 0;
     CGYM_RETURN_IF_ERROR(rewardSpaces[r]->update(actions, inputs, *this, &value));
     result->rewards.push_back(value);

@@ -48,10 +48,12 @@ class GrpcServer {
 
  private:
   class Impl;
-  GrpcServer() = default;
+  class Health;
+  GrpcServer();
   std::unique_ptr<grpc::Server> build(const GrpcServerOptions& options,
                                       const std::vector<std::string>& addresses, int* selectedPort);
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Health> health_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string target_;

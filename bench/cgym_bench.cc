@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+// libcgym's benchmarks, each next to its reference in the same process. Every figure is one
+// Google Benchmark; scripts/bench.sh runs them with interleaved repetitions and
+// bench/report.py turns the medians into ratios (see docs/performance.md).
+//
+//   raw/*              the reference: a unary gRPC C++ ping-pong (bench/pingpong.proto), sync
+//                      server and sync client over IPv4 loopback, with requests and replies of
+//                      the sizes of the libcgym messages they stand in for
+//   capi/step          cgym_step_index through the C API, over gRPC, example session
+//   capi/step_ir       cgym_step with the "ir" observation
+//   capi/step_inproc   cgym_step_index against an "inproc:" service
+//   capi/fork_end      cgym_fork, then cgym_env_free of the fork
+//   capi/reset         cgym_env_reset of an env in an episode (EndSession + StartSession)
+//   ref/spawn_true     posix_spawn + waitpid of /bin/true
+//   capi/managed_spawn cgym_connect to a service binary, GetVersion, cgym_env_free
+//   capi/concurrent/N  N sessions on one service, one thread each: steps/s (items_per_second)
+//   capi/obs_1m, obs_16m  a step returning a 1 MiB / 16 MiB observation
+#include <benchmark/benchmark.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_session.h"
+#include "bench_util.h"
+#include "pingpong.grpc.pb.h"
+#include "wire_sizes.h"
+
+namespace cgym_bench {
+namespace {
+
+constexpr size_t kMiB = size_t{1} << 20;
+
+// --- The raw gRPC reference ------------------------------------------------------------------
+
+class PingPongImpl final : public PingPong::Service {
+ public:
+  PingPongImpl() : payload_(16 * kMiB + 64, 'x') {}
+  grpc::Status Call(grpc::ServerContext*, const Ping* request, Pong* reply) override {
+    // One copy into the reply, as a session's observation costs one copy into its event.
+    if (request->reply_size()) reply->set_data(payload_.data(), request->reply_size());
+    return grpc::Status::OK;
+  }
+
+ private:
+  const std::string payload_;
+};
+
+// The ping-pong server, with the settings of libcgym's (unlimited messages, no proxy, no port
+// reuse). It runs in its own process, as a service does: `cgym_bench --pingpong_server
+// --working_dir=DIR` writes DIR/port.txt and serves until killed.
+int runPingPongServer(const std::string& workingDir) {
+  PingPongImpl service;
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(-1);
+  builder.SetMaxSendMessageSize(-1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) die("cannot start the ping-pong server");
+  {
+    std::ofstream out(workingDir + "/port.txt.tmp");
+    out << port << "\n";
+  }
+  std::filesystem::rename(workingDir + "/port.txt.tmp", workingDir + "/port.txt");
+  server->Wait();
+  return 0;
+}
+
+// A client of the ping-pong server, with libcgym's client channel settings.
+class RawPingPong {
+ public:
+  RawPingPong() : server_(selfPath(), {"--pingpong_server"}) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);
+    args.SetMaxSendMessageSize(-1);
+    args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
+    args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+    args.SetInt(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channel_ =
+        grpc::CreateCustomChannel(server_.endpoint(), grpc::InsecureChannelCredentials(), args);
+    stub_ = PingPong::NewStub(channel_);
+  }
+  PingPong::Stub& stub() { return *stub_; }
+
+ private:
+  static std::string selfPath() { return std::filesystem::read_symlink("/proc/self/exe"); }
+  ServiceProcess server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<PingPong::Stub> stub_;
+};
+
+RawPingPong& raw() {
+  static auto* instance = new RawPingPong();
+  return *instance;
+}
+
+// Round trips of `requestSize` bytes out and `replySize` bytes back (serialized sizes).
+void rawRoundTrip(benchmark::State& state, size_t requestSize, size_t replySize) {
+  Ping ping;
+  const size_t replyData = payloadFor(replySize);
+  ping.set_reply_size(replyData);
+  const size_t own = replyData ? 1 + varintSize(replyData) : 0;
+  ping.set_data(std::string(payloadFor(requestSize > own ? requestSize - own : 0), 'p'));
+  PingPong::Stub& stub = raw().stub();
+  for (auto _ : state) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(300));
+    Pong pong;
+    grpc::Status status = stub.Call(&context, ping, &pong);
+    if (!status.ok()) die("ping-pong failed: " + status.error_message());
+    benchmark::DoNotOptimize(pong.data().data());
+  }
+  state.counters["request_bytes"] = static_cast<double>(ping.ByteSizeLong());
+  state.counters["reply_bytes"] = static_cast<double>(replyData ? lengthDelimited(replyData) : 0);
+}
+
+// --- libcgym ---------------------------------------------------------------------------------
+
+// Service processes, each started on first use and kept for the run. The step service holds
+// only the step benchmarks' session (id 0), so that its requests have known sizes.
+ServiceProcess& exampleService(int which) {
+  static ServiceProcess* services[3] = {};
+  if (!services[which]) services[which] = new ServiceProcess(CGYM_EXAMPLE_SERVICE_CC);
+  return *services[which];
+}
+enum { kStepService = 0, kLifecycleService = 1, kConcurrencyService = 2 };
+
+ServiceProcess& benchService() {
+  static auto* service = new ServiceProcess(CGYM_BENCH_SERVICE);
+  return *service;
+}
+
+cgym_env_t* stepEnv() {
+  static cgym_env_t* env = connectAndReset(exampleService(kStepService).endpoint());
+  return env;
+}
+
+void capiStep(benchmark::State& state) {
+  cgym_env_t* env = stepEnv();
+  int done = 0;
+  for (auto _ : state) {
+    check(cgym_step_index(env, 0, &done, nullptr), "cgym_step_index");
+  }
+}
+
+// A step with one action and the observation `space`; the observation's bytes are read.
+void stepWithObservation(benchmark::State& state, cgym_env_t* env, const char* space) {
+  cgym_event_t* action = nullptr;
+  check(cgym_event_new_int64(&action, 0), "cgym_event_new_int64");
+  const cgym_event_t* actions[1] = {action};
+  const char* spaces[1] = {space};
+  for (auto _ : state) {
+    cgym_step_result_t* result = nullptr;
+    check(cgym_step(env, actions, 1, spaces, 1, nullptr, 0, &result), "cgym_step");
+    const char* data = nullptr;
+    size_t length = 0;
+    check(cgym_event_get_string(cgym_step_result_observation(result, 0), &data, &length),
+          "cgym_event_get_string");
+    benchmark::DoNotOptimize(data);
+    cgym_step_result_free(result);
+  }
+  cgym_event_free(action);
+}
+
+void capiStepIr(benchmark::State& state) { stepWithObservation(state, stepEnv(), "ir"); }
+
+void capiBigObservation(benchmark::State& state, const char* space) {
+  static cgym_env_t* env = connectAndReset(benchService().endpoint());
+  stepWithObservation(state, env, space);
+}
+
+void capiStepInProcess(benchmark::State& state) {
+  static cgym_env_t* env = [] {
+    cgym_service_def_t* def = bench_service_def_new();
+    if (!def) die("bench_service_def_new failed");
+    check(cgym_service_register("bench", def), "cgym_service_register");
+    cgym_service_def_free(def);
+    return connectAndReset("inproc:bench");
+  }();
+  int done = 0;
+  for (auto _ : state) {
+    check(cgym_step_index(env, 0, &done, nullptr), "cgym_step_index");
+  }
+}
+
+cgym_env_t* lifecycleEnv() {
+  static cgym_env_t* env = connectAndReset(exampleService(kLifecycleService).endpoint());
+  return env;
+}
+
+void capiForkEnd(benchmark::State& state) {
+  cgym_env_t* env = lifecycleEnv();
+  for (auto _ : state) {
+    cgym_env_t* fork = nullptr;
+    check(cgym_fork(env, &fork), "cgym_fork");
+    cgym_env_free(fork);
+  }
+}
+
+void capiReset(benchmark::State& state) {
+  cgym_env_t* env = lifecycleEnv();
+  for (auto _ : state) {
+    check(cgym_env_reset(env, nullptr), "cgym_env_reset");
+  }
+}
+
+void refSpawnTrue(benchmark::State& state) {
+  char* argv[] = {const_cast<char*>("/bin/true"), nullptr};
+  for (auto _ : state) {
+    pid_t pid = 0;
+    if (posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, environ) != 0) die("spawn");
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+}
+
+void capiManagedSpawn(benchmark::State& state) {
+  for (auto _ : state) {
+    cgym_env_t* env = nullptr;
+    check(cgym_connect(&env, CGYM_EXAMPLE_SERVICE_CC, nullptr), "cgym_connect");
+    const char* version = nullptr;
+    const char* compiler = nullptr;
+    check(cgym_env_version(env, &version, &compiler), "cgym_env_version");
+    cgym_env_free(env);
+  }
+}
+
+// N sessions on one service, each stepped by its own thread. Threads and sessions are made
+// once; an iteration is a round of kStepsPerRound steps by every thread.
+class Workers {
+ public:
+  static constexpr int kStepsPerRound = 20;
+
+  explicit Workers(int n) {
+    for (int i = 0; i < n; ++i) {
+      envs_.push_back(connectAndReset(exampleService(kConcurrencyService).endpoint()));
+    }
+    for (int i = 0; i < n; ++i) threads_.emplace_back([this, i] { work(envs_[i]); });
+  }
+
+  void round() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    pending_ = static_cast<int>(envs_.size());
+    ++generation_;
+    wake_.notify_all();
+    done_.wait(lock, [&] { return pending_ == 0; });
+  }
+
+ private:
+  void work(cgym_env_t* env) {
+    uint64_t seen = 0;
+    while (true) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return generation_ != seen; });
+        seen = generation_;
+      }
+      int done = 0;
+      for (int s = 0; s < kStepsPerRound; ++s) {
+        check(cgym_step_index(env, 0, &done, nullptr), "cgym_step_index");
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+
+  std::vector<cgym_env_t*> envs_;
+  std::vector<std::thread> threads_;  // run until the process exits
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  uint64_t generation_ = 0;
+  int pending_ = 0;
+};
+
+void capiConcurrent(benchmark::State& state, int n) {
+  static Workers* workers[65] = {};
+  if (!workers[n]) workers[n] = new Workers(n);
+  for (auto _ : state) workers[n]->round();
+  state.SetItemsProcessed(state.iterations() * n * Workers::kStepsPerRound);
+}
+
+void registerAll() {
+  using benchmark::RegisterBenchmark;
+  const size_t stepRequest = stepRequestSize(0, 0, -1);
+  const size_t irRequest = stepRequestSize(0, 0, 0);
+  const size_t irReply = stepReplySize(13);
+  RegisterBenchmark("raw/step", rawRoundTrip, stepRequest, stepReplySize(-1));
+  RegisterBenchmark("capi/step", capiStep);
+  RegisterBenchmark("raw/step_ir", rawRoundTrip, irRequest, irReply);
+  RegisterBenchmark("capi/step_ir", capiStepIr);
+  RegisterBenchmark("capi/step_inproc", capiStepInProcess);
+  RegisterBenchmark("capi/fork_end", capiForkEnd);
+  RegisterBenchmark("capi/reset", capiReset);
+  RegisterBenchmark("ref/spawn_true", refSpawnTrue);
+  RegisterBenchmark("capi/managed_spawn", capiManagedSpawn);
+  for (int n : {1, 2, 8, 64}) {
+    RegisterBenchmark(("capi/concurrent/" + std::to_string(n)).c_str(), capiConcurrent, n)
+        ->UseRealTime();
+  }
+  // The big observations come from observation spaces 1 and 2 of the bench service.
+  RegisterBenchmark("raw/obs_1m", rawRoundTrip, stepRequestSize(0, 0, 1), stepReplySize(kMiB));
+  RegisterBenchmark("capi/obs_1m", capiBigObservation, "obs_1m");
+  RegisterBenchmark("raw/obs_16m", rawRoundTrip, stepRequestSize(0, 0, 2),
+                    stepReplySize(16 * kMiB));
+  RegisterBenchmark("capi/obs_16m", capiBigObservation, "obs_16m");
+}
+
+}  // namespace
+}  // namespace cgym_bench
+
+int main(int argc, char** argv) {
+  setenv("GRPC_VERBOSITY", "NONE", 0);
+  if (argc == 3 && std::string(argv[1]) == "--pingpong_server" &&
+      std::string(argv[2]).rfind("--working_dir=", 0) == 0) {
+    return cgym_bench::runPingPongServer(std::string(argv[2]).substr(14));
+  }
+  cgym_bench::registerAll();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  // The services stop now; the concurrency benchmarks' threads and the envs are left to the
+  // exit (the threads wait forever).
+  cgym_bench::stopAllServices();
+  std::_Exit(0);
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Prints the benchmark table: each figure against its reference, from the same run.
+
+Usage: report.py BENCH_JSON [RSS_JSON] [--markdown]
+
+BENCH_JSON is Google Benchmark's --benchmark_out (JSON) of cgym_bench run with repetitions;
+each benchmark's value is the median over its repetitions (wall time per iteration, or steps/s
+for the concurrency rows). RSS_JSON is the output of cgym_bench_rss. Exits 0 whatever the
+verdicts: the table is the result.
+"""
+import json
+import statistics
+import sys
+
+# (figure, benchmark, reference, reference benchmark, kind, target)
+#   kind "time": ratio = time / reference time, pass if ratio <= target
+#   kind "rate": ratio = rate / reference rate, pass if ratio >= target
+ROWS = [
+    ("Step over gRPC, C API, 1 action, no observation", "capi/step",
+     "raw gRPC ping-pong, same sizes", "raw/step", "time", 1.10),
+    ("Step over gRPC with the `ir` observation", "capi/step_ir",
+     "raw gRPC ping-pong, same sizes", "raw/step_ir", "time", 1.10),
+    ("Step in-process, C API", "capi/step_inproc",
+     "step over gRPC (row 1)", "capi/step", "time", 0.01),
+    ("Fork, then end of the fork, over gRPC", "capi/fork_end",
+     "step over gRPC (row 1)", "capi/step", "time", 1.5),
+    ("Reset (end + start session) over gRPC", "capi/reset",
+     "step over gRPC (row 1)", "capi/step", "time", 2.0),
+    ("Managed service: spawn, GetVersion, close", "capi/managed_spawn",
+     "posix_spawn + wait of /bin/true", "ref/spawn_true", "time", 10.0),
+    ("Steps/s, 2 sessions (one thread each)", "capi/concurrent/2",
+     "steps/s, 1 session", "capi/concurrent/1", "rate", 1.6),
+    ("Steps/s, 8 sessions", "capi/concurrent/8",
+     "steps/s, 1 session", "capi/concurrent/1", "rate", 1.0),
+    ("Steps/s, 64 sessions", "capi/concurrent/64",
+     "steps/s, 1 session", "capi/concurrent/1", "rate", 1.0),
+    ("1 MiB observation over gRPC", "capi/obs_1m",
+     "raw gRPC round trip of 1 MiB", "raw/obs_1m", "time", 1.20),
+    ("16 MiB observation over gRPC", "capi/obs_16m",
+     "raw gRPC round trip of 16 MiB", "raw/obs_16m", "time", 1.20),
+]
+
+
+def medians(path):
+    with open(path) as f:
+        data = json.load(f)
+    runs = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type") != "iteration" or b.get("error_occurred"):
+            continue
+        name = b.get("run_name", b["name"])
+        if name.endswith("/real_time"):
+            name = name[: -len("/real_time")]
+        value = b["items_per_second"] if "items_per_second" in b else b["real_time"]
+        scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+        runs.setdefault(name, []).append(value if "items_per_second" in b else value * scale)
+    return {name: (statistics.median(v), len(v)) for name, v in runs.items()}
+
+
+def fmt(value, kind):
+    if kind == "rate":
+        return f"{value:,.0f} steps/s"
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        if value >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{value / 1e-9:.3g} ns"
+
+
+def main(argv):
+    markdown = "--markdown" in argv
+    args = [a for a in argv[1:] if a != "--markdown"]
+    med = medians(args[0])
+    header = ["figure", "value", "reference", "ref. value", "ratio", "target", "result"]
+    table = []
+    for figure, name, reference, ref_name, kind, target in ROWS:
+        if name not in med or ref_name not in med:
+            table.append([figure, "-", reference, "-", "-", "", "not measured"])
+            continue
+        value, ref = med[name][0], med[ref_name][0]
+        ratio = value / ref
+        if kind == "time" and target < 1:
+            verdict = ratio <= target
+            target_text = f">= {1 / target:.0f}x faster"
+            ratio_text = f"{ratio:.4f} ({1 / ratio:.0f}x faster)"
+        elif kind == "time":
+            verdict = ratio <= target
+            target_text = f"<= {target:.2f}x"
+            ratio_text = f"{ratio:.2f}x"
+        else:
+            verdict = ratio >= target
+            target_text = f">= {target:.2f}x" + ("" if target > 1 else " (no collapse)")
+            ratio_text = f"{ratio:.2f}x"
+        table.append([figure, fmt(value, kind), reference, fmt(ref, kind), ratio_text, target_text,
+                      "PASS" if verdict else "FAIL"])
+    table.append(["Python step through the binding (gRPC / in-process)", "-",
+                  "the same step through the C API", "-", "-", "<= 1.15x / <= 10x",
+                  "not measured: no binding yet"])
+    print_table(header, table, markdown)
+    reps = sorted({n for _, n in med.values()})
+    print(f"\nMedians of {'/'.join(map(str, reps))} interleaved repetitions per benchmark.")
+
+    if len(args) > 1:
+        with open(args[1]) as f:
+            rss = json.load(f)
+        print("\nService memory (C++ example service; no target):\n")
+        rows = [[f"peak RSS, {n} open session{'s' if n != '1' else ''}", f"{kib / 1024:.1f} MiB"]
+                for n, kib in rss["peak_rss_kib"].items()]
+        growth = rss["rss_after_steps_kib"] - rss["rss_before_steps_kib"]
+        rows.append([f"RSS growth over {rss['steps']:,} steps (after a warm-up of "
+                     f"{rss['steps'] // 10:,})",
+                     f"{growth:+d} KiB ({rss['rss_before_steps_kib'] / 1024:.1f} -> "
+                     f"{rss['rss_after_steps_kib'] / 1024:.1f} MiB)"])
+        print_table(["figure", "value"], rows, markdown)
+
+
+def print_table(header, rows, markdown):
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        return
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = "  ".join("-" * w for w in widths)
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print(line)
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Benchmarks (issue 6): builds in Release into build/bench-release, runs every benchmark next
+# to its reference (interleaved repetitions), and prints one table of ratios against the
+# targets, then the service's memory use. See docs/performance.md.
+#   REPETITIONS (default 25) and MIN_TIME (seconds per repetition, default 0.05) tune the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+scripts/setup.sh
+dir=build/bench-release
+mkdir -p "$dir"
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCGYM_BUILD_TESTS=OFF \
+  >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
+ninja -C "$dir" cgym_bench cgym_bench_rss cgym_bench_sizes
+"$dir/bench/cgym_bench_sizes"
+
+out="$dir/results"
+mkdir -p "$out"
+echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)"
+echo "bench: running the benchmarks (${REPETITIONS:-25} interleaved repetitions)..."
+GRPC_VERBOSITY=NONE "$dir/bench/cgym_bench" \
+  --benchmark_repetitions="${REPETITIONS:-25}" \
+  --benchmark_enable_random_interleaving=true \
+  --benchmark_min_time="${MIN_TIME:-0.05}" \
+  --benchmark_display_aggregates_only=true \
+  --benchmark_out="$out/bench.json" --benchmark_out_format=json >"$out/bench.txt" 2>&1 ||
+  { cat "$out/bench.txt"; exit 1; }
+echo "bench: measuring the service's memory..."
+GRPC_VERBOSITY=NONE "$dir/bench/cgym_bench_rss" "$dir/services/example_cc/cgym-example-service-cc" \
+  >"$out/rss.json" 2>"$out/rss.log" || { cat "$out/rss.log"; exit 1; }
+echo
+python3 bench/report.py "$out/bench.json" "$out/rss.json" | tee "$out/table.txt"
+echo
+echo "bench: load after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)"
+echo "bench: done in $(($(date +%s) - start)) s; raw results in $out/"
