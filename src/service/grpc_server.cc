@@ -37,38 +37,56 @@ class GrpcServer::Impl final : public CompilerGymService::Service {
 
   grpc::Status GetVersion(grpc::ServerContext*, const GetVersionRequest* request,
                           GetVersionReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.GetVersion(*request, reply));
   }
   grpc::Status GetSpaces(grpc::ServerContext*, const GetSpacesRequest* request,
                          GetSpacesReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.GetSpaces(*request, reply));
   }
   grpc::Status StartSession(grpc::ServerContext*, const StartSessionRequest* request,
                             StartSessionReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.StartSession(*request, reply));
   }
   grpc::Status ForkSession(grpc::ServerContext*, const ForkSessionRequest* request,
                            ForkSessionReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.ForkSession(*request, reply));
   }
   grpc::Status EndSession(grpc::ServerContext*, const EndSessionRequest* request,
                           EndSessionReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.EndSession(*request, reply));
   }
   grpc::Status Step(grpc::ServerContext*, const StepRequest* request, StepReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.Step(*request, reply));
   }
   grpc::Status AddBenchmark(grpc::ServerContext*, const AddBenchmarkRequest* request,
                             AddBenchmarkReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.AddBenchmark(*request, reply));
   }
   grpc::Status SendSessionParameter(grpc::ServerContext*,
                                     const SendSessionParameterRequest* request,
                                     SendSessionParameterReply* reply) override {
+    const CallCount count(active_);
     return toGrpc(core_.SendSessionParameter(*request, reply));
   }
 
+  // Calls being served now, so that shutdown can tell whether it has anything to wait for.
+  std::atomic<int64_t> active_{0};
+
  private:
+  struct CallCount {
+    explicit CallCount(std::atomic<int64_t>& n) : n(n) {
+      n.fetch_add(1, std::memory_order_relaxed);
+    }
+    ~CallCount() { n.fetch_sub(1, std::memory_order_relaxed); }
+    std::atomic<int64_t>& n;
+  };
   ServiceCore& core_;
 };
 
@@ -333,6 +351,8 @@ void GrpcServer::shutdown(std::chrono::system_clock::time_point deadline) {
   health_->shutdown();
   server_->Shutdown(deadline);
 }
+
+int64_t GrpcServer::activeCalls() const { return impl_->active_.load(); }
 
 void GrpcServer::wait() { server_->Wait(); }
 

@@ -43,6 +43,8 @@ class GrpcServer {
 
   // Stops accepting calls; calls in flight get until `deadline` to finish. Idempotent.
   void shutdown(std::chrono::system_clock::time_point deadline);
+  // The number of CompilerGym calls being served right now.
+  int64_t activeCalls() const;
   // Blocks until the server has shut down.
   void wait();
 

@@ -39,6 +39,7 @@ class Harness {
 
   CompilerGymService::Stub& stub() { return *stub_; }
   ServiceCore& core() { return *core_; }
+  GrpcServer& server() { return *server_; }
 
  private:
   std::unique_ptr<ServiceCore> core_;
@@ -482,6 +483,22 @@ TEST_F(ServiceTest, DifferentSessionsStepInParallel) {
   control().actionGate.open();
   EXPECT_TRUE(blocked.get());
   EXPECT_EQ(counter(slow), 1);
+}
+
+TEST_F(ServiceTest, TheServerCountsTheCallsInFlight) {
+  // The service main shuts down at once when nothing is in flight, else gives calls time.
+  control().actionGate.close();
+  const int64_t id = startOk();
+  EXPECT_EQ(harness_.server().activeCalls(), 0);
+  auto blocked = std::async(std::launch::async, [&] {
+    StepReply reply;
+    return step(id, {-5}, {}, &reply).ok();
+  });
+  ASSERT_TRUE(waitForWaiters(control().actionGate, 1));
+  EXPECT_EQ(harness_.server().activeCalls(), 1);
+  control().actionGate.open();
+  EXPECT_TRUE(blocked.get());
+  EXPECT_EQ(harness_.server().activeCalls(), 0);
 }
 
 TEST_F(ServiceTest, EndSessionWaitsForAStepInFlightOnThatSession) {
