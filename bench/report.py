@@ -95,7 +95,7 @@ def main(argv):
                       "PASS" if verdict else "FAIL"])
     table.append(["Python step through the binding (gRPC / in-process)", "-",
                   "the same step through the C API", "-", "-", "<= 1.15x / <= 10x",
-                  "not measured: no binding yet"])
+                  "not measured yet (the binding is newer than this harness)"])
     print_table(header, table, markdown)
     reps = sorted({n for _, n in med.values()})
     print(f"\nMedians of {'/'.join(map(str, reps))} interleaved repetitions per benchmark.")
