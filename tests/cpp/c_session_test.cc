@@ -24,6 +24,7 @@
 #include "client/process.h"
 #include "compiler_gym_service.grpc.pb.h"
 #include "example_cc/example_session.h"
+#include "grpc_test_util.h"
 #include "service/service_core.h"
 
 namespace cgym {
@@ -31,6 +32,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace compiler_gym;
+using cgym::testing::call;
+using cgym::testing::intEvent;
 using client::ChildProcess;
 using client::SpawnOptions;
 using google::protobuf::Message;
@@ -91,21 +94,6 @@ class ExternalService {
   std::unique_ptr<CompilerGymService::Stub> stub_;
 };
 
-// Each call gets a deadline so that a broken service fails the test instead of hanging it.
-template <typename Method, typename Request, typename Reply>
-grpc::Status call(CompilerGymService::Stub& stub, Method method, const Request& request,
-                  Reply* reply) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  return (stub.*method)(&context, request, reply);
-}
-
-Event intEvent(int64_t v) {
-  Event event;
-  event.set_int64_value(v);
-  return event;
-}
-
 std::string serialized(const Message& message) {
   std::string bytes;
   google::protobuf::io::StringOutputStream stream(&bytes);
@@ -115,19 +103,6 @@ std::string serialized(const Message& message) {
   out.Trim();
   return bytes;
 }
-
-#define EXPECT_STATUS(status, expectedCode, expectedDetails)                          \
-  do {                                                                                \
-    const grpc::Status s_ = (status);                                                 \
-    EXPECT_EQ(s_.error_code(), grpc::StatusCode::expectedCode) << s_.error_message(); \
-    EXPECT_EQ(s_.error_message(), expectedDetails);                                   \
-  } while (0)
-
-#define ASSERT_OK(status)                                                  \
-  do {                                                                     \
-    const grpc::Status s_ = (status);                                      \
-    ASSERT_TRUE(s_.ok()) << s_.error_code() << ": " << s_.error_message(); \
-  } while (0)
 
 class CSessionTest : public ::testing::Test {
  protected:

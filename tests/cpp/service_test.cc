@@ -10,6 +10,7 @@
 
 #include "compiler_gym_service.grpc.pb.h"
 #include "example_cc/example_session.h"
+#include "grpc_test_util.h"
 #include "service/grpc_server.h"
 #include "service/service_core.h"
 #include "test_session.h"
@@ -18,7 +19,9 @@ namespace cgym {
 namespace {
 
 using namespace compiler_gym;
+using testing::call;
 using testing::control;
+using testing::intEvent;
 using testing::TestSession;
 
 // A ServiceCore served over gRPC on an ephemeral loopback port, and a client stub.
@@ -52,34 +55,6 @@ template <typename T>
 SessionFactory factoryOf() {
   return [](const std::filesystem::path& wd) { return std::make_unique<T>(wd); };
 }
-
-// Each call gets a deadline so that a broken service fails the test instead of hanging it.
-template <typename Method, typename Request, typename Reply>
-grpc::Status call(CompilerGymService::Stub& stub, Method method, const Request& request,
-                  Reply* reply) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  return (stub.*method)(&context, request, reply);
-}
-
-Event intEvent(int64_t v) {
-  Event event;
-  event.set_int64_value(v);
-  return event;
-}
-
-#define EXPECT_STATUS(status, expectedCode, expectedDetails)                          \
-  do {                                                                                \
-    const grpc::Status s_ = (status);                                                 \
-    EXPECT_EQ(s_.error_code(), grpc::StatusCode::expectedCode) << s_.error_message(); \
-    EXPECT_EQ(s_.error_message(), expectedDetails);                                   \
-  } while (0)
-
-#define ASSERT_OK(status)                                                  \
-  do {                                                                     \
-    const grpc::Status s_ = (status);                                      \
-    ASSERT_TRUE(s_.ok()) << s_.error_code() << ": " << s_.error_message(); \
-  } while (0)
 
 class ServiceTest : public ::testing::Test {
  protected:
