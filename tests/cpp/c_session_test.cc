@@ -112,40 +112,7 @@ class CSessionTest : public ::testing::Test {
 };
 
 // ExampleServiceTest.VersionAndSpaces, against the C service.
-TEST_F(CSessionTest, VersionAndSpaces) {
-  GetVersionReply version;
-  ASSERT_OK(call(stub(), &CompilerGymService::Stub::GetVersion, GetVersionRequest(), &version));
-  EXPECT_EQ(version.compiler_version(), "1.0.0");
-  EXPECT_EQ(version.service_version(), kCompilerGymProtocolVersion);
-  GetSpacesReply spaces;
-  ASSERT_OK(call(stub(), &CompilerGymService::Stub::GetSpaces, GetSpacesRequest(), &spaces));
-  ASSERT_EQ(spaces.action_space_list_size(), 1);
-  EXPECT_EQ(spaces.action_space_list(0).name(), "default");
-  const auto& names = spaces.action_space_list(0).space().named_discrete().name();
-  EXPECT_EQ(std::vector<std::string>(names.begin(), names.end()),
-            (std::vector<std::string>{"a", "b", "c"}));
-  ASSERT_EQ(spaces.observation_space_list_size(), 3);
-  const ObservationSpace& ir = spaces.observation_space_list(0);
-  EXPECT_EQ(ir.name(), "ir");
-  EXPECT_TRUE(ir.space().string_value().length_range().has_min());
-  EXPECT_FALSE(ir.space().string_value().length_range().has_max());
-  EXPECT_TRUE(ir.deterministic());
-  EXPECT_FALSE(ir.platform_dependent());
-  EXPECT_FALSE(ir.has_default_observation());
-  const ObservationSpace& features = spaces.observation_space_list(1);
-  EXPECT_EQ(features.name(), "features");
-  EXPECT_EQ(features.space().int64_box().low().shape(0), 3u);
-  EXPECT_EQ(features.space().int64_box().low().value(2), -100);
-  EXPECT_EQ(features.space().int64_box().high().value(0), 100);
-  EXPECT_FALSE(features.deterministic());
-  EXPECT_FALSE(features.platform_dependent());
-  const ObservationSpace& runtime = spaces.observation_space_list(2);
-  EXPECT_EQ(runtime.name(), "runtime");
-  EXPECT_TRUE(runtime.space().double_value().has_min());
-  EXPECT_FALSE(runtime.space().double_value().has_max());
-  EXPECT_FALSE(runtime.deterministic());
-  EXPECT_TRUE(runtime.platform_dependent());
-}
+TEST_F(CSessionTest, VersionAndSpaces) { cgym::testing::expectExampleVersionAndSpaces(stub()); }
 
 // ExampleServiceTest.EpisodeWithObservationsForkAndOutOfRangeAction, against the C service.
 TEST_F(CSessionTest, EpisodeWithObservationsForkAndOutOfRangeAction) {
