@@ -307,8 +307,70 @@ Status Connection::close() {
   return closeLocked();
 }
 
+void Connection::endSessionDetached(int64_t sessionId, double timeoutSeconds) {
+  std::shared_ptr<Transport> transport;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transport = transport_;
+  }
+  if (!transport) return;
+  forgetSession(sessionId);
+  transport->endSessionDetached(
+      sessionId, timeoutSeconds,
+      [sessionId, timeoutSeconds](const Status& status, const EndSessionReply&) {
+        if (status.ok()) return;
+        // A service that has gone away took the session with it (CompilerGym ignores
+        // ServiceIsClosed here).
+        const bool gone = status.code() == StatusCode::kUnavailable;
+        logger().log(gone ? spdlog::level::debug : spdlog::level::warn,
+                     "Failed to end session {}: {}", sessionId,
+                     mapError(status, timeoutSeconds).message());
+      });
+}
+
+void Connection::drainDetached() {
+  std::shared_ptr<Transport> transport;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transport = transport_;
+  }
+  if (transport) transport->drainDetached();
+}
+
+bool Connection::hasOtherSessions(int64_t sessionId) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sessions_.size() > (sessions_.count(sessionId) ? 1u : 0u);
+}
+
+void Connection::forgetSession(int64_t sessionId) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_.erase(sessionId);
+}
+
+// Keeps sessions_ up to date with the calls that start and end sessions.
+void Connection::track(Rpc rpc, const google::protobuf::Message& request,
+                       const google::protobuf::Message& reply) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  switch (rpc) {
+    case Rpc::kStartSession:
+      sessions_.insert(static_cast<const StartSessionReply&>(reply).session_id());
+      break;
+    case Rpc::kForkSession:
+      sessions_.insert(static_cast<const ForkSessionReply&>(reply).session_id());
+      break;
+    case Rpc::kEndSession:
+      sessions_.erase(static_cast<const EndSessionRequest&>(request).session_id());
+      break;
+    default:
+      break;
+  }
+}
+
 Status Connection::closeLocked() {
+  // Detached ends first: the service must not be stopped with sessions that are ended.
+  if (transport_) transport_->drainDetached();
   transport_.reset();
+  sessions_.clear();
   Status status;
   if (process_) {
     bool killed = false;
@@ -366,9 +428,22 @@ Status Connection::call(Rpc rpc, const google::protobuf::Message& request,
   const double backoff =
       options.retry_wait_backoff_exponent.value_or(opts_.retry_wait_backoff_exponent);
   for (int retry = 0;; ++retry) {
+    const bool endsInFlight =
+        (rpc == Rpc::kStartSession || rpc == Rpc::kForkSession) && transport->detachedInFlight();
     Status status = transport->invoke(rpc, request, reply, options.timeout);
-    if (status.ok() || status.code() != StatusCode::kUnavailable) {
-      return status.ok() ? status : mapError(status, options.timeout);
+    if (status.code() == StatusCode::kResourceExhausted && endsInFlight) {
+      // A session limit may have been reached while sessions ended by this client were still
+      // being ended: once they are, ask once more.
+      transport->drainDetached();
+      reply->Clear();
+      status = transport->invoke(rpc, request, reply, options.timeout);
+    }
+    if (status.ok()) {
+      track(rpc, request, *reply);
+      return status;
+    }
+    if (status.code() != StatusCode::kUnavailable) {
+      return mapError(status, options.timeout);
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -387,7 +462,7 @@ Status Connection::call(Rpc rpc, const google::protobuf::Message& request,
 }
 
 // CompilerGym's translation of service statuses (reference 4.1).
-Status Connection::mapError(const Status& status, double timeout) const {
+Status Connection::mapError(const Status& status, double timeout) {
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kUnimplemented:

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "client/connection_opts.h"
 #include "client/transport.h"
@@ -56,6 +57,20 @@ class Connection {
   Status call(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
               const CallOptions& options = {});
 
+  // Ends a session without waiting for the reply (see Transport::endSessionDetached), for an
+  // env whose end nobody waits on: failures are logged, as CompilerGym's client logs a failed
+  // EndSession. Nothing is sent while the connection is closed (the session went with the
+  // service). close() waits for these calls, and so does a StartSession or ForkSession that
+  // the service refuses with RESOURCE_EXHAUSTED while any is in flight (it is then retried
+  // once), so a session limit never sees sessions that are already ended.
+  void endSessionDetached(int64_t sessionId, double timeoutSeconds);
+  // Waits for the detached calls sent so far.
+  void drainDetached();
+  // Whether a session other than `sessionId`, started through this connection (StartSession
+  // or ForkSession) and not ended, is open on the service. If so, its EndSession reply would
+  // say remaining_sessions > 0 and the service stays up: the end need not be waited for.
+  bool hasOtherSessions(int64_t sessionId) const;
+
   // The spaces fetched when the connection was (re-)established.
   const compiler_gym::GetSpacesReply& spaces() const { return spaces_; }
 
@@ -87,7 +102,10 @@ class Connection {
   Status attempt();
   Status launchManaged();
   Status closeLocked();
-  Status mapError(const Status& status, double timeout) const;
+  static Status mapError(const Status& status, double timeout);
+  void forgetSession(int64_t sessionId);
+  void track(Rpc rpc, const google::protobuf::Message& request,
+             const google::protobuf::Message& reply);
   std::shared_ptr<Transport> transport();
 
   const std::string endpoint_;
@@ -100,6 +118,7 @@ class Connection {
   std::filesystem::path workingDir_;
   std::string url_;
   compiler_gym::GetSpacesReply spaces_;
+  std::unordered_set<int64_t> sessions_;  // started here, not ended; forgotten on close
 };
 
 // Which kind of connection an endpoint names (see Connection).

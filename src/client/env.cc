@@ -204,11 +204,8 @@ Status Env::resetAttempt(int retry, std::optional<Event>* observation) {
   observation->reset();
   Status connected = ensureConnection();
   if (connected.ok() && sessionId_) {
-    EndSessionRequest end;
-    end.set_session_id(*sessionId_);
-    EndSessionReply ignored;
-    Status ended = connection_->call(Rpc::kEndSession, end, &ignored);
-    if (!ended.ok()) logger().warn("Failed to end session {}: {}", *sessionId_, ended.message());
+    // Its outcome is only logged, so it need not delay the new session.
+    connection_->endSessionDetached(*sessionId_, CallOptions().timeout);
   }
   sessionId_.reset();
 
@@ -479,7 +476,14 @@ Status Env::close() { return closeWithTimeout(300); }
 
 Status Env::closeWithTimeout(double timeout) {
   Status status;
-  if (connection_ && sessionId_) {
+  if (connection_ && sessionId_ && connection_->hasOtherSessions(*sessionId_)) {
+    // Another session of this client (a fork, or the env this one was forked from) keeps the
+    // service, and the last of them to close decides its fate: nobody needs this reply.
+    connection_->endSessionDetached(*sessionId_, timeout);
+  } else if (connection_ && sessionId_) {
+    // remaining_sessions decides whether to close the service: count no session that is
+    // already being ended.
+    connection_->drainDetached();
     EndSessionRequest request;
     request.set_session_id(*sessionId_);
     EndSessionReply reply;

@@ -91,7 +91,13 @@ class GrpcTransport::Stub {
 GrpcTransport::GrpcTransport(std::shared_ptr<grpc::Channel> channel)
     : channel_(std::move(channel)), stub_(std::make_unique<Stub>(channel_)) {}
 
-GrpcTransport::~GrpcTransport() = default;
+GrpcTransport::~GrpcTransport() {
+  drainDetached();
+  if (detachedQueue_) {
+    detachedQueue_->Shutdown();
+    detachedThread_.join();
+  }
+}
 
 std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& target) {
   grpc::ChannelArguments args;
@@ -114,15 +120,81 @@ bool GrpcTransport::waitForReady(grpc::Channel& channel, double seconds) {
   return channel.WaitForConnected(deadline);
 }
 
+namespace {
+
+std::chrono::system_clock::time_point deadlineAfter(double seconds) {
+  return std::chrono::system_clock::now() +
+         std::chrono::microseconds(static_cast<int64_t>(std::max(0.0, seconds) * 1e6));
+}
+
+Status fromGrpc(const grpc::Status& status) {
+  if (status.ok()) return Status::OK();
+  return Status(static_cast<StatusCode>(status.error_code()), status.error_message());
+}
+
+}  // namespace
+
 Status GrpcTransport::invoke(Rpc rpc, const google::protobuf::Message& request,
                              google::protobuf::Message* reply, double timeoutSeconds) {
   grpc::ClientContext context;
-  context.set_deadline(
-      std::chrono::system_clock::now() +
-      std::chrono::microseconds(static_cast<int64_t>(std::max(0.0, timeoutSeconds) * 1e6)));
-  const grpc::Status status = dispatch(*stub_->stub, &context, rpc, request, reply);
-  if (status.ok()) return Status::OK();
-  return Status(static_cast<StatusCode>(status.error_code()), status.error_message());
+  context.set_deadline(deadlineAfter(timeoutSeconds));
+  return fromGrpc(dispatch(*stub_->stub, &context, rpc, request, reply));
+}
+
+// One EndSession in flight, owned by the completion thread once sent.
+struct GrpcTransport::DetachedCall {
+  grpc::ClientContext context;
+  EndSessionReply reply;
+  grpc::Status status;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<EndSessionReply>> reader;
+  Done done;
+};
+
+// The classic async API with a completion queue and a thread of our own, not the callback
+// API: gRPC 1.51's callback API may drop the channel's last reference on its own completion
+// thread, which then joins itself and crashes (grpc/grpc#32584). Here the call is destroyed
+// on our thread before the call is counted as done, and the channel only after the thread
+// has been joined.
+void GrpcTransport::completeDetached() {
+  void* tag = nullptr;
+  bool ok = false;
+  while (detachedQueue_->Next(&tag, &ok)) {
+    {
+      std::unique_ptr<DetachedCall> call(static_cast<DetachedCall*>(tag));
+      if (call->done) call->done(fromGrpc(call->status), call->reply);
+    }
+    std::lock_guard<std::mutex> lock(detachedMutex_);
+    if (--detached_ == 0) detachedDone_.notify_all();
+  }
+}
+
+void GrpcTransport::endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) {
+  auto call = std::make_unique<DetachedCall>();
+  call->context.set_deadline(deadlineAfter(timeoutSeconds));
+  call->done = std::move(done);
+  EndSessionRequest request;
+  request.set_session_id(sessionId);
+  {
+    std::lock_guard<std::mutex> lock(detachedMutex_);
+    if (!detachedQueue_) {
+      detachedQueue_ = std::make_unique<grpc::CompletionQueue>();
+      detachedThread_ = std::thread([this] { completeDetached(); });
+    }
+    ++detached_;
+  }
+  call->reader = stub_->stub->AsyncEndSession(&call->context, request, detachedQueue_.get());
+  DetachedCall* raw = call.release();
+  raw->reader->Finish(&raw->reply, &raw->status, raw);
+}
+
+bool GrpcTransport::detachedInFlight() {
+  std::lock_guard<std::mutex> lock(detachedMutex_);
+  return detached_ > 0;
+}
+
+void GrpcTransport::drainDetached() {
+  std::unique_lock<std::mutex> lock(detachedMutex_);
+  detachedDone_.wait(lock, [this] { return detached_ == 0; });
 }
 
 Status InProcessTransport::invoke(Rpc rpc, const google::protobuf::Message& request,
@@ -130,6 +202,14 @@ Status InProcessTransport::invoke(Rpc rpc, const google::protobuf::Message& requ
   (void)timeoutSeconds;  // a call in this process runs to completion
   CoreAdapter adapter{*core_};
   return dispatch(adapter, nullptr, rpc, request, reply);
+}
+
+void InProcessTransport::endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) {
+  EndSessionRequest request;
+  request.set_session_id(sessionId);
+  EndSessionReply reply;
+  const Status status = invoke(Rpc::kEndSession, request, &reply, timeoutSeconds);
+  if (done) done(status, reply);
 }
 
 namespace {

@@ -3,15 +3,21 @@
 
 #include <google/protobuf/message.h>
 
+#include <condition_variable>
+#include <functional>
+
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 #include "service/service_core.h"
 
 namespace grpc {
 class Channel;
-}
+class CompletionQueue;
+}  // namespace grpc
 
 namespace cgym::client {
 
@@ -37,6 +43,17 @@ class Transport {
   // `request` and `reply` must be the message types of `rpc`. A timeout <= 0 expires at once.
   virtual Status invoke(Rpc rpc, const google::protobuf::Message& request,
                         google::protobuf::Message* reply, double timeoutSeconds) = 0;
+
+  // Sends an EndSession without waiting for its reply: `done` gets the outcome later, on
+  // another thread (gRPC's), or before this returns. Ending a session the caller no longer
+  // needs is then off the caller's critical path: a fork is freed, or a reset starts the next
+  // session, in one round trip instead of two.
+  using Done = std::function<void(const Status& status, const compiler_gym::EndSessionReply&)>;
+  virtual void endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) = 0;
+  // Whether a detached call has been sent and has not completed yet.
+  virtual bool detachedInFlight() { return false; }
+  // Waits until every detached call has completed.
+  virtual void drainDetached() {}
 };
 
 // gRPC over a channel.
@@ -46,6 +63,9 @@ class GrpcTransport final : public Transport {
   ~GrpcTransport() override;
   Status invoke(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
                 double timeoutSeconds) override;
+  void endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) override;
+  bool detachedInFlight() override;
+  void drainDetached() override;
 
   // Makes a channel with CompilerGym's channel options (unlimited message sizes, no proxy).
   static std::shared_ptr<grpc::Channel> makeChannel(const std::string& target);
@@ -56,6 +76,15 @@ class GrpcTransport final : public Transport {
   class Stub;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Stub> stub_;
+  struct DetachedCall;
+  void completeDetached();
+  std::mutex detachedMutex_;
+  std::condition_variable detachedDone_;
+  int detached_ = 0;  // detached calls in flight; the destructor waits for them
+  // Made with the first detached call: where their replies arrive, and the thread that
+  // takes them.
+  std::unique_ptr<grpc::CompletionQueue> detachedQueue_;
+  std::thread detachedThread_;
 };
 
 // Straight calls into a ServiceCore in this process: no RPC, no serialization. Timeouts do
@@ -65,6 +94,8 @@ class InProcessTransport final : public Transport {
   explicit InProcessTransport(std::shared_ptr<ServiceCore> core) : core_(std::move(core)) {}
   Status invoke(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
                 double timeoutSeconds) override;
+  // A call in this process costs about as much as sending one: this ends the session at once.
+  void endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) override;
   ServiceCore& core() { return *core_; }
 
  private:

@@ -2,6 +2,7 @@
 // The client (Connection and Env) against the example service, over a managed, an unmanaged
 // and an in-process connection, with identical expectations: the client items of the
 // reference (5.2 items 7-22, 6.1, 6.8 items 56-63, the fork tests of 6.9) and fault handling.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "client/connection.h"
 #include "client/env.h"
 #include "client/process.h"
+#include "compiler_gym_service.grpc.pb.h"
 #include "example_cc/example_session.h"
 #include "service/grpc_server.h"
 #include "test_session.h"
@@ -878,6 +880,116 @@ TEST(DeadlineTest, ADeadlineThatExpiresInFlightEndsTheStepAndTheEnvStaysUsable) 
   ASSERT_OK(env->step(action(3), &result));
   EXPECT_FALSE(result.done);
   EXPECT_EQ(result.observations[0].int64_value(), 3);
+}
+
+EnvOptions testSessionOptions() {
+  EnvOptions opts;
+  opts.benchmark.emplace();
+  opts.benchmark->set_uri("benchmark://test/a");
+  opts.benchmark->mutable_program()->set_contents("x");
+  return opts;
+}
+
+TEST(DetachedEndTest, FreeingAForkDoesNotWaitForItsEndSession) {
+  cgym::testing::TestSessionControl& control = cgym::testing::control();
+  control.actionGate.close();
+  TestSessionServer server;
+  std::unique_ptr<Env> env;
+  ASSERT_OK(Env::make(server.endpoint(), testSessionOptions(), &env));
+  ASSERT_OK(env->reset());
+  std::unique_ptr<Env> fork;
+  ASSERT_OK(env->fork(&fork));
+  const int live = control.liveSessions.load();
+  // Another client holds the fork's session in a step (action -5 waits at the gate), and
+  // the service's EndSession waits for a step in flight.
+  auto channel = grpc::CreateChannel(server.endpoint(), grpc::InsecureChannelCredentials());
+  auto stub = compiler_gym::CompilerGymService::NewStub(channel);
+  std::thread blocked([&] {
+    compiler_gym::StepRequest request;
+    request.set_session_id(*fork->sessionId());
+    *request.add_action() = action(-5);
+    compiler_gym::StepReply reply;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    EXPECT_TRUE(stub->Step(&context, request, &reply).ok());
+  });
+  while (control.actionGate.waiting() == 0) std::this_thread::yield();
+  ASSERT_OK(fork->close());  // returns with its EndSession still waiting for the step
+  EXPECT_EQ(control.actionGate.waiting(), 1);
+  EXPECT_EQ(control.liveSessions.load(), live);
+  control.actionGate.open();
+  blocked.join();
+  env->connection()->drainDetached();
+  EXPECT_EQ(control.liveSessions.load(), live - 1);  // the fork's session was ended
+  StepResult result;
+  ASSERT_OK(env->step(action(1), &result));
+  EXPECT_FALSE(result.done);
+}
+
+// A service with room for one session whose EndSession is held until a StartSession has been
+// refused: the refused StartSession of a reset must wait for the reset's own (detached)
+// EndSession and be retried, not fail.
+class OneSessionService final : public compiler_gym::CompilerGymService::Service {
+ public:
+  grpc::Status GetSpaces(grpc::ServerContext*, const compiler_gym::GetSpacesRequest*,
+                         compiler_gym::GetSpacesReply* reply) override {
+    compiler_gym::ActionSpace* space = reply->add_action_space_list();
+    space->set_name("default");
+    space->mutable_space()->mutable_named_discrete()->add_name("a");
+    reply->add_observation_space_list()->set_name("none");
+    return grpc::Status::OK;
+  }
+  grpc::Status StartSession(grpc::ServerContext*, const compiler_gym::StartSessionRequest*,
+                            compiler_gym::StartSessionReply* reply) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_ > 0) {
+      ++refused_;
+      endGate_.open();
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "Too many sessions");
+    }
+    ++open_;
+    reply->set_session_id(++lastId_);
+    return grpc::Status::OK;
+  }
+  grpc::Status EndSession(grpc::ServerContext*, const compiler_gym::EndSessionRequest*,
+                          compiler_gym::EndSessionReply* reply) override {
+    if (!endGate_.wait()) return grpc::Status(grpc::StatusCode::INTERNAL, "gate timeout");
+    std::lock_guard<std::mutex> lock(mutex_);
+    --open_;
+    reply->set_remaining_sessions(open_);
+    return grpc::Status::OK;
+  }
+  int refused() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return refused_;
+  }
+
+ private:
+  std::mutex mutex_;
+  int open_ = 0;
+  int refused_ = 0;
+  int64_t lastId_ = 0;
+  cgym::testing::Gate endGate_;  // closed until a StartSession is refused
+};
+
+TEST(DetachedEndTest, AStartRefusedWhileAnEndIsInFlightIsRetriedOnceItHasEnded) {
+  OneSessionService service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_TRUE(server);
+  std::unique_ptr<Env> env;
+  ASSERT_OK(Env::make("127.0.0.1:" + std::to_string(port), testSessionOptions(), &env));
+  ASSERT_OK(env->reset());
+  const std::shared_ptr<Connection> connection = env->connection();
+  ASSERT_OK(env->reset());  // EndSession (held) + StartSession (refused, then retried)
+  EXPECT_EQ(env->connection(), connection);  // retried, not recovered by a new connection
+  EXPECT_EQ(service.refused(), 1);
+  EXPECT_EQ(*env->sessionId(), 2);
+  ASSERT_OK(env->close());
+  server->Shutdown();
 }
 
 TEST(ForkFallbackTest, AServiceThatCannotForkGetsANewServiceWithTheActionsReplayed) {
