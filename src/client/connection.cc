@@ -2,6 +2,8 @@
 #include "client/connection.h"
 
 #include <grpcpp/grpcpp.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -238,6 +240,41 @@ Status Connection::attempt() {
   return Status::OK();
 }
 
+namespace {
+
+// Files created in or moved into a directory, as a file descriptor that becomes readable
+// (inotify); fd() is -1 where inotify is unavailable. The process keeps one inotify instance
+// and adds a watch per directory: closing an instance waits for a kernel grace period
+// (15 ms measured here), longer than a fast service takes to start. Concurrent watchers may
+// read each other's events; they then wake at their next timed poll instead.
+class DirectoryWatch {
+ public:
+  explicit DirectoryWatch(const fs::path& dir) {
+    static const int instance = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (instance >= 0) {
+      watch_ = inotify_add_watch(instance, dir.c_str(), IN_CREATE | IN_MOVED_TO);
+      if (watch_ >= 0) fd_ = instance;
+    }
+  }
+  ~DirectoryWatch() {
+    if (fd_ >= 0) inotify_rm_watch(fd_, watch_);
+  }
+  DirectoryWatch(const DirectoryWatch&) = delete;
+  DirectoryWatch& operator=(const DirectoryWatch&) = delete;
+  int fd() const { return fd_; }
+  void drain() {
+    alignas(inotify_event) char buffer[4096];
+    while (::read(fd_, buffer, sizeof buffer) > 0) {
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  int watch_ = -1;
+};
+
+}  // namespace
+
 Status Connection::launchManaged() {
   const fs::path binary = fs::absolute(endpoint_);
   std::error_code ec;
@@ -255,6 +292,7 @@ Status Connection::launchManaged() {
   fs::create_directories(workingDir_ / "logs", ec);
   fs::create_directories(workingDir_ / "disk", ec);
 
+  DirectoryWatch watch(workingDir_);
   SpawnOptions spawn;
   spawn.path = binary.string();
   spawn.args.push_back("--working_dir=" + workingDir_.string());
@@ -274,7 +312,9 @@ Status Connection::launchManaged() {
   CGYM_RETURN_IF_ERROR(ChildProcess::spawn(spawn, &process_));
 
   // Wait for port.txt. CompilerGym polls every 0.1 s growing by 1.2; a fast service is up in
-  // milliseconds, so start at 1 ms.
+  // milliseconds, so start at 1 ms, and wake at once when a file appears in the working
+  // directory (inotify; the service renames port.txt into place). The watch is set before
+  // the service is spawned, so the rename cannot be missed.
   const auto start = Clock::now();
   double wait = 0.001;
   const fs::path portFile = workingDir_ / "port.txt";
@@ -297,7 +337,12 @@ Status Connection::launchManaged() {
                     "Service failed to produce port file after " +
                         oneDecimal(opts_.local_service_port_init_max_seconds) + " seconds");
     }
-    sleepSeconds(wait);
+    if (watch.fd() >= 0) {
+      pollfd entry{watch.fd(), POLLIN, 0};
+      if (::poll(&entry, 1, static_cast<int>(std::ceil(wait * 1000))) > 0) watch.drain();
+    } else {
+      sleepSeconds(wait);
+    }
     wait = std::min(wait * 1.2, 0.1);
   }
 }

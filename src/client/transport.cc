@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "client/transport.h"
 
+#include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -100,6 +101,12 @@ GrpcTransport::~GrpcTransport() {
 }
 
 std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& target) {
+  // gRPC initializes with its first object and shuts down with its last (threads, resolver,
+  // timers): an agent that closes its only env and makes another, as with every managed
+  // service, would pay both each time. One reference held for the life of the process keeps
+  // it up.
+  static const bool initialized = (grpc_init(), true);
+  (void)initialized;
   grpc::ChannelArguments args;
   // CompilerGym's client channel options (reference 4.1).
   args.SetMaxReceiveMessageSize(-1);
