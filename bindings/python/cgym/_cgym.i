@@ -8,7 +8,10 @@
  *  - Out-handles (T** out), out-scalars, owned strings and buffers come back as return values
  *    (one value, or a list of values in argument order). Owned strings and buffers are copied
  *    into Python objects and released with cgym_free() at once.
- *  - Module built with -threads: every call into libcgym releases the GIL.
+ *  - Module built with -threads: every call into libcgym that may block or call back releases
+ *    the GIL; trivial accessors of events and step results keep it (see below).
+ *  - env_step() is CompilerEnv's step in one call: actions in, cgym_step (without the GIL),
+ *    the result converted to Python objects.
  *  - Callbacks into Python (rewards: cgym_reward_vtable_t; sessions: cgym_session_vtable_t)
  *    are the C trampolines below. They take the GIL, call the Python object stored as
  *    user_data, and turn every Python exception into a status with cgym_set_error(); no
@@ -613,6 +616,36 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
 %ignore cgym_session_vtable;
 %ignore cgym_session_vtable_t;
 
+/* ---- Trivial accessors keep the GIL ------------------------------------------------------- */
+/* They read memory the caller owns and never block or call back, so releasing and retaking the
+ * GIL (about as long as the call itself) buys nothing; they are the bulk of the calls that
+ * convert events and step results. */
+%feature("nothreadallow") cgym_event_kind;
+%feature("nothreadallow") cgym_event_get_bool;
+%feature("nothreadallow") cgym_event_get_int64;
+%feature("nothreadallow") cgym_event_get_float;
+%feature("nothreadallow") cgym_event_get_double;
+%feature("nothreadallow") cgym_event_get_string;
+%feature("nothreadallow") cgym_event_get_any;
+%feature("nothreadallow") cgym_event_tensor_shape;
+%feature("nothreadallow") cgym_event_tensor_count;
+%feature("nothreadallow") cgym_event_string_tensor_get;
+%feature("nothreadallow") cgym_event_list_size;
+%feature("nothreadallow") cgym_event_list_get;
+%feature("nothreadallow") cgym_event_dict_size;
+%feature("nothreadallow") cgym_event_dict_entry;
+%feature("nothreadallow") cgym_event_free;
+%feature("nothreadallow") cgym_step_result_observation_count;
+%feature("nothreadallow") cgym_step_result_observation;
+%feature("nothreadallow") cgym_step_result_reward_count;
+%feature("nothreadallow") cgym_step_result_reward;
+%feature("nothreadallow") cgym_step_result_done;
+%feature("nothreadallow") cgym_step_result_action_had_no_effect;
+%feature("nothreadallow") cgym_step_result_new_action_space;
+%feature("nothreadallow") cgym_step_result_error_type;
+%feature("nothreadallow") cgym_step_result_error_details;
+%feature("nothreadallow") cgym_step_result_free;
+
 #define __attribute__(x)
 %include "cgym.h"
 
@@ -862,6 +895,234 @@ static PyObject* service_def_new_python(PyObject* factory) {
   return SWIG_NewPointerObj(SWIG_as_voidptr(def), SWIGTYPE_p_cgym_service_def, 0);
 }
 
+/* ---- The step of CompilerEnv, in one call -------------------------------------------------- */
+%}
+
+%{
+/* event_to_py(handle) of cgym._convert, for the observations env_step does not convert itself. */
+static PyObject* g_event_converter = NULL;
+
+/* A borrowed event as _convert.event_to_py makes it: scalars and strings here, every other
+ * kind by the registered converter. */
+static PyObject* step_event_to_py(const cgym_event_t* event) {
+  cgym_status_t status = CGYM_OK;
+  PyObject* handle;
+  PyObject* out;
+  switch (cgym_event_kind(event)) {
+    case CGYM_EVENT_NONE:
+      Py_RETURN_NONE;
+    case CGYM_EVENT_BOOL: {
+      int v = 0;
+      if ((status = cgym_event_get_bool(event, &v)) != CGYM_OK) break;
+      return PyBool_FromLong(v);
+    }
+    case CGYM_EVENT_INT64: {
+      int64_t v = 0;
+      if ((status = cgym_event_get_int64(event, &v)) != CGYM_OK) break;
+      return PyLong_FromLongLong((long long)v);
+    }
+    case CGYM_EVENT_FLOAT: {
+      float v = 0;
+      if ((status = cgym_event_get_float(event, &v)) != CGYM_OK) break;
+      return PyFloat_FromDouble((double)v);
+    }
+    case CGYM_EVENT_DOUBLE: {
+      double v = 0;
+      if ((status = cgym_event_get_double(event, &v)) != CGYM_OK) break;
+      return PyFloat_FromDouble(v);
+    }
+    case CGYM_EVENT_STRING: {
+      const char* data = NULL;
+      size_t length = 0;
+      if ((status = cgym_event_get_string(event, &data, &length)) != CGYM_OK) break;
+      return PyUnicode_DecodeUTF8(data ? data : "", (Py_ssize_t)length, NULL); /* strict */
+    }
+    default:
+      if (g_event_converter == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "no event converter registered");
+        return NULL;
+      }
+      handle = SWIG_NewPointerObj(SWIG_as_voidptr(event), SWIGTYPE_p_cgym_event, 0);
+      if (handle == NULL) return NULL;
+      out = PyObject_CallOneArg(g_event_converter, handle);
+      Py_DECREF(handle);
+      return out;
+  }
+  cgym_py_raise(status);
+  return NULL;
+}
+
+static PyObject* step_none(void) { Py_RETURN_NONE; }
+
+/* A str from a borrowed C string, as SWIG returns a char* (NULL gives None). */
+static PyObject* step_c_string(const char* s) {
+  if (s == NULL) Py_RETURN_NONE;
+  return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "surrogateescape");
+}
+
+/* The keys of a step's info, made once (interned): making them per step was a visible part of
+ * its cost. NULL if they could not be made (a Python error is set). */
+static PyObject** step_info_keys(void) {
+  static PyObject* keys[4] = {NULL, NULL, NULL, NULL};
+  static const char* const names[4] = {"action_had_no_effect", "new_action_space", "error_type",
+                                       "error_details"};
+  int i;
+  for (i = 0; i < 4; ++i) {
+    if (keys[i] == NULL && (keys[i] = PyUnicode_InternFromString(names[i])) == NULL) return NULL;
+  }
+  return keys;
+}
+
+/* (observations, rewards, done, info) of a step result, as CompilerEnv returns them: lists, or
+ * with single_* the first value (None if there is none). */
+static PyObject* step_result_to_py(const cgym_step_result_t* result, int single_observation,
+                                   int single_reward) {
+  size_t n_obs = cgym_step_result_observation_count(result);
+  size_t n_rew = cgym_step_result_reward_count(result);
+  const char* error_type = cgym_step_result_error_type(result);
+  PyObject *obs = NULL, *rew = NULL, *info = NULL, *value = NULL, *out, *done;
+  PyObject** keys;
+  size_t i;
+  if (single_observation) {
+    obs = n_obs ? step_event_to_py(cgym_step_result_observation(result, 0)) : step_none();
+  } else if ((obs = PyList_New((Py_ssize_t)n_obs)) != NULL) {
+    for (i = 0; i < n_obs; ++i) {
+      PyObject* o = step_event_to_py(cgym_step_result_observation(result, i));
+      if (o == NULL) goto fail;
+      PyList_SET_ITEM(obs, (Py_ssize_t)i, o);
+    }
+  }
+  if (obs == NULL) goto fail;
+  if (single_reward) {
+    rew = n_rew ? PyFloat_FromDouble(cgym_step_result_reward(result, 0)) : step_none();
+  } else if ((rew = PyList_New((Py_ssize_t)n_rew)) != NULL) {
+    for (i = 0; i < n_rew; ++i) {
+      PyObject* r = PyFloat_FromDouble(cgym_step_result_reward(result, i));
+      if (r == NULL) goto fail;
+      PyList_SET_ITEM(rew, (Py_ssize_t)i, r);
+    }
+  }
+  if (rew == NULL) goto fail;
+  if ((keys = step_info_keys()) == NULL || (info = PyDict_New()) == NULL) goto fail;
+  if (PyDict_SetItem(info, keys[0],
+                     cgym_step_result_action_had_no_effect(result) ? Py_True : Py_False) ||
+      PyDict_SetItem(info, keys[1], cgym_step_result_new_action_space(result) ? Py_True
+                                                                                : Py_False)) {
+    goto fail;
+  }
+  if (error_type != NULL && error_type[0] != '\0') {
+    if ((value = step_c_string(error_type)) == NULL || PyDict_SetItem(info, keys[2], value)) {
+      goto fail;
+    }
+    Py_DECREF(value);
+    if ((value = step_c_string(cgym_step_result_error_details(result))) == NULL ||
+        PyDict_SetItem(info, keys[3], value)) {
+      goto fail;
+    }
+    Py_DECREF(value);
+    value = NULL;
+  }
+  if ((out = PyTuple_New(4)) == NULL) goto fail;
+  done = cgym_step_result_done(result) ? Py_True : Py_False;
+  Py_INCREF(done);
+  PyTuple_SET_ITEM(out, 0, obs);
+  PyTuple_SET_ITEM(out, 1, rew);
+  PyTuple_SET_ITEM(out, 2, done);
+  PyTuple_SET_ITEM(out, 3, info);
+  return out;
+fail:
+  Py_XDECREF(obs);
+  Py_XDECREF(rew);
+  Py_XDECREF(info);
+  Py_XDECREF(value);
+  return NULL;
+}
+%}
+
+%inline %{
+/* Registers cgym._convert.event_to_py, which env_step calls for the kinds it does not convert. */
+static PyObject* set_event_converter(PyObject* converter) {
+  Py_XINCREF(converter);
+  Py_XDECREF(g_event_converter);
+  g_event_converter = converter;
+  Py_RETURN_NONE;
+}
+
+/* CompilerEnv's step: cgym_step of `actions` (a sequence of exact ints, sent as int64 events,
+ * and event handles, borrowed) with the named spaces (a sequence of str, or None for the
+ * default space), then the result as (observations, rewards, done, info) (see
+ * step_result_to_py). One call instead of one per accessor, and the GIL is released only
+ * around cgym_step (where the service and Python rewards run). */
+static PyObject* env_step(cgym_env_t* env, PyObject* actions, PyObject* observation_spaces,
+                          PyObject* reward_spaces, int single_observation, int single_reward) {
+  cgym_event_t* stack_events[4];
+  cgym_event_t** events = stack_events;
+  char stack_owned[4] = {0};
+  char* owned = stack_owned;
+  const char **obs = NULL, **rew = NULL;
+  size_t n_obs = 0, n_rew = 0;
+  Py_ssize_t n = 0, made = 0, i;
+  cgym_step_result_t* result = NULL;
+  cgym_status_t status;
+  PyObject* out = NULL;
+  PyObject* seq = PySequence_Fast(actions, "expected a sequence of actions");
+  if (seq == NULL) return NULL;
+  n = PySequence_Fast_GET_SIZE(seq);
+  if (n > 4) {
+    events = (cgym_event_t**)calloc((size_t)n, sizeof(cgym_event_t*));
+    owned = (char*)calloc((size_t)n, 1);
+    if (events == NULL || owned == NULL) {
+      PyErr_NoMemory();
+      goto done;
+    }
+  }
+  for (i = 0; i < n; ++i) {
+    PyObject* item = PySequence_Fast_GET_ITEM(seq, i);
+    owned[i] = 0;
+    if (PyLong_CheckExact(item)) {
+      long long v = PyLong_AsLongLong(item);
+      if (v == -1 && PyErr_Occurred()) goto done; /* OverflowError, as the SWIG setter */
+      status = cgym_event_new_int64(&events[i], (int64_t)v);
+      if (status != CGYM_OK) {
+        cgym_py_raise(status);
+        goto done;
+      }
+      owned[i] = 1;
+    } else {
+      void* p = NULL;
+      /* SWIG reads None as a NULL handle: refused, as it is no event. */
+      if (!SWIG_IsOK(SWIG_ConvertPtr(item, &p, SWIGTYPE_p_cgym_event, 0)) || p == NULL) {
+        PyErr_SetString(PyExc_TypeError, "expected int actions or event handles");
+        goto done;
+      }
+      events[i] = (cgym_event_t*)p;
+    }
+    made = i + 1; /* events[0..made) are set, and freed at the end if owned */
+  }
+  if (!py_to_string_array(observation_spaces, &obs, &n_obs)) goto done;
+  if (!py_to_string_array(reward_spaces, &rew, &n_rew)) goto done;
+  Py_BEGIN_ALLOW_THREADS
+  status = cgym_step(env, (const cgym_event_t* const*)events, (size_t)n, obs, n_obs, rew, n_rew,
+                     &result);
+  Py_END_ALLOW_THREADS
+  if (status != CGYM_OK) {
+    cgym_py_raise(status);
+    goto done;
+  }
+  out = step_result_to_py(result, single_observation, single_reward);
+done:
+  cgym_step_result_free(result);
+  for (i = 0; i < made; ++i) {
+    if (owned[i]) cgym_event_free(events[i]);
+  }
+  if (events != stack_events) free(events);
+  if (owned != stack_owned) free(owned);
+  free((void*)obs);
+  free((void*)rew);
+  Py_DECREF(seq);
+  return out;
+}
+
 /* Pointer identity of a handle (for tests and hashing). */
 static PyObject* handle_address(PyObject* handle) {
   void* p = NULL;
@@ -873,3 +1134,8 @@ static PyObject* handle_address(PyObject* handle) {
 }
 %}
 %feature("nothreadallow", "");
+
+/* The step's hot path calls the C function itself, not SWIG's Python wrapper of it. */
+%pythoncode %{
+env_step = __cgym.env_step
+%}

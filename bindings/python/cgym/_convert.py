@@ -68,6 +68,11 @@ def event_to_py(event):
     raise TypeError(f"Unknown event kind {kind}")
 
 
+# env_step (the step in C) converts scalars and strings itself, and every other
+# observation with event_to_py.
+C.set_event_converter(event_to_py)
+
+
 def owned_event_to_py(event):
     """Converts and frees an owned event (None stays None)."""
     if event is None:

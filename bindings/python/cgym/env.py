@@ -19,6 +19,10 @@ from .spaces import NamedDiscrete
 from .state import CompilerEnvState, ValidationResult
 
 
+# cgym_step plus the conversion of its result, in one call (see env_step in _cgym.i).
+_env_step = C.env_step
+
+
 class _Unchanged:
     def __repr__(self):
         return "UNCHANGED"
@@ -162,6 +166,15 @@ class CompilerEnv(gymnasium.Env):
             self.action_space = action_space
         self.observation_space = observation_space
         self.reward_space = reward_space
+
+    # step() bypasses multistep() and _step() for the agent loop's call, unless a subclass
+    # overrides one of them (CompilerGym's step() is defined as a call of multistep()).
+    _fast_step = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._fast_step = (cls.multistep is CompilerEnv.multistep
+                          and cls._step is CompilerEnv._step)
 
     # ---- Handles ------------------------------------------------------------------------
 
@@ -332,34 +345,32 @@ class CompilerEnv(gymnasium.Env):
                 raise LookupError(f"Reward space not found: {name}")
         return self._step(actions, obs_names, reward_names)
 
-    def _step(self, actions, obs_names, reward_names):
+    def _step(self, actions, obs_names, reward_names, single_obs=False, single_reward=False):
         """cgym_step: None for a list of names means the default space (if any), whose
-        reward counts towards the episode reward."""
+        reward counts towards the episode reward. Returns (observations, rewards, done, info)
+        with lists, or with single_* the first value (None if there is none)."""
         actions = [self._resolve_action(a) for a in actions]
-        events = [_convert.new_event(a) for a in actions]
+        # Ints go to env_step as ints (it makes their int64 events, as new_event would); any
+        # other value is converted here into an event handle.
+        events = []
         try:
-            result = C.cgym_step(self._handle(), events, obs_names, reward_names)
+            args = []
+            for a in actions:
+                if type(a) is int:
+                    args.append(a)
+                elif isinstance(a, np.integer):  # e.g. action_space.sample()
+                    args.append(int(a))
+                else:
+                    event = _convert.new_event(a)
+                    events.append(event)
+                    args.append(event)
+            result = _env_step(self._handle(), args, obs_names, reward_names, single_obs,
+                               single_reward)
         finally:
             for e in events:
                 C.cgym_event_free(e)
-        try:
-            observations = [_convert.event_to_py(C.cgym_step_result_observation(result, i))
-                            for i in range(C.cgym_step_result_observation_count(result))]
-            rewards = [C.cgym_step_result_reward(result, i)
-                       for i in range(C.cgym_step_result_reward_count(result))]
-            done = bool(C.cgym_step_result_done(result))
-            info = {
-                "action_had_no_effect": bool(C.cgym_step_result_action_had_no_effect(result)),
-                "new_action_space": bool(C.cgym_step_result_new_action_space(result)),
-            }
-            error_type = C.cgym_step_result_error_type(result)
-            if error_type:
-                info["error_type"] = error_type
-                info["error_details"] = C.cgym_step_result_error_details(result)
-        finally:
-            C.cgym_step_result_free(result)
         self.actions += actions
-        return observations, rewards, done, info
+        return result
 
     def multistep(self, actions: Iterable[Any], observation_spaces=None, reward_spaces=None,
                   observations=None, rewards=None, timeout: float = 300):
@@ -377,18 +388,24 @@ class CompilerEnv(gymnasium.Env):
             for name in (names or []):
                 if _name_of(name) not in known:
                     raise LookupError(f"{what} space not found: {_name_of(name)}")
-        obs, rews, done, info = self._step(
+        return self._step(
             actions, None if single_obs else [_name_of(s) for s in observation_spaces],
-            None if single_reward else [_name_of(s) for s in reward_spaces])
-        if single_obs:
-            obs = obs[0] if obs else None
-        if single_reward:
-            rews = rews[0] if rews else None
-        return obs, rews, done, info
+            None if single_reward else [_name_of(s) for s in reward_spaces], single_obs,
+            single_reward)
 
     def step(self, action, observation_spaces=None, reward_spaces=None, observations=None,
              rewards=None, timeout: float = 300):
         """Applies one action; returns (observation, reward, done, info)."""
+        # The agent loop's call (an int action, the default spaces) goes straight to
+        # env_step: the same step as multistep's, without its Python layers.
+        if (type(action) is int and observation_spaces is None and reward_spaces is None
+                and observations is None and rewards is None and self._fast_step):
+            env = self._env
+            if env is None:
+                raise ServiceIsClosed("RPC communication failed because channel is closed")
+            result = _env_step(env, (action,), None, None, True, True)
+            self.actions.append(action)
+            return result
         return self.multistep([action], observation_spaces, reward_spaces, observations,
                               rewards, timeout)
 
