@@ -14,6 +14,7 @@
 //   ref/spawn_true     posix_spawn + waitpid of /bin/true
 //   capi/managed_spawn cgym_connect to a service binary, GetVersion, cgym_env_free
 //   capi/concurrent/N  N sessions on one service, one thread each: steps/s (items_per_second)
+//   raw/concurrent/N   N threads of raw ping-pongs of a step's sizes, a channel each
 //   capi/obs_1m, obs_16m  a step returning a 1 MiB / 16 MiB observation
 #include <benchmark/benchmark.h>
 #include <grpcpp/grpcpp.h>
@@ -79,22 +80,27 @@ int runPingPongServer(const std::string& workingDir) {
   return 0;
 }
 
-// A client of the ping-pong server, with libcgym's client channel settings.
+// A channel with libcgym's client channel settings.
+std::shared_ptr<grpc::Channel> rawChannel(const std::string& endpoint) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
+  args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  args.SetInt(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
+}
+
+// A client of the ping-pong server.
 class RawPingPong {
  public:
-  RawPingPong() : server_(selfPath(), {"--pingpong_server"}) {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(-1);
-    args.SetMaxSendMessageSize(-1);
-    args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
-    args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
-    args.SetInt(GRPC_ARG_ALLOW_REUSEPORT, 0);
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channel_ =
-        grpc::CreateCustomChannel(server_.endpoint(), grpc::InsecureChannelCredentials(), args);
-    stub_ = PingPong::NewStub(channel_);
-  }
+  RawPingPong()
+      : server_(selfPath(), {"--pingpong_server"}),
+        channel_(rawChannel(server_.endpoint())),
+        stub_(PingPong::NewStub(channel_)) {}
   PingPong::Stub& stub() { return *stub_; }
+  std::string endpoint() const { return server_.endpoint(); }
 
  private:
   static std::string selfPath() { return std::filesystem::read_symlink("/proc/self/exe"); }
@@ -245,23 +251,23 @@ class Workers {
  public:
   static constexpr int kStepsPerRound = 20;
 
-  explicit Workers(int n) {
-    for (int i = 0; i < n; ++i) {
-      envs_.push_back(connectAndReset(exampleService(kConcurrencyService).endpoint()));
-    }
-    for (int i = 0; i < n; ++i) threads_.emplace_back([this, i] { work(envs_[i]); });
+  // `makeStep()` is called once per thread, before the threads start; the function it
+  // returns makes one step.
+  Workers(int n, const std::function<std::function<void()>()>& makeStep) {
+    for (int i = 0; i < n; ++i) steps_.push_back(makeStep());
+    for (int i = 0; i < n; ++i) threads_.emplace_back([this, i] { work(steps_[i]); });
   }
 
   void round() {
     std::unique_lock<std::mutex> lock(mutex_);
-    pending_ = static_cast<int>(envs_.size());
+    pending_ = static_cast<int>(steps_.size());
     ++generation_;
     wake_.notify_all();
     done_.wait(lock, [&] { return pending_ == 0; });
   }
 
  private:
-  void work(cgym_env_t* env) {
+  void work(const std::function<void()>& step) {
     uint64_t seen = 0;
     while (true) {
       {
@@ -269,16 +275,13 @@ class Workers {
         wake_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
       }
-      int done = 0;
-      for (int s = 0; s < kStepsPerRound; ++s) {
-        check(cgym_step_index(env, 0, &done, nullptr), "cgym_step_index");
-      }
+      for (int s = 0; s < kStepsPerRound; ++s) step();
       std::lock_guard<std::mutex> lock(mutex_);
       if (--pending_ == 0) done_.notify_one();
     }
   }
 
-  std::vector<cgym_env_t*> envs_;
+  std::vector<std::function<void()>> steps_;
   std::vector<std::thread> threads_;  // run until the process exits
   std::mutex mutex_;
   std::condition_variable wake_, done_;
@@ -286,9 +289,41 @@ class Workers {
   int pending_ = 0;
 };
 
+// N envs on one example service, each stepped by its own thread.
 void capiConcurrent(benchmark::State& state, int n) {
   static Workers* workers[65] = {};
-  if (!workers[n]) workers[n] = new Workers(n);
+  if (!workers[n]) {
+    workers[n] = new Workers(n, [] {
+      cgym_env_t* env = connectAndReset(exampleService(kConcurrencyService).endpoint());
+      return [env] {
+        int done = 0;
+        check(cgym_step_index(env, 0, &done, nullptr), "cgym_step_index");
+      };
+    });
+  }
+  for (auto _ : state) workers[n]->round();
+  state.SetItemsProcessed(state.iterations() * n * Workers::kStepsPerRound);
+}
+
+// The same with raw ping-pongs of a step's sizes, each thread on its own channel (as each
+// env has its own connection): how far gRPC itself scales on this machine.
+void rawConcurrent(benchmark::State& state, int n) {
+  static Workers* workers[65] = {};
+  if (!workers[n]) {
+    workers[n] = new Workers(n, [] {
+      auto stub = std::make_shared<std::unique_ptr<PingPong::Stub>>(
+          PingPong::NewStub(rawChannel(raw().endpoint())));
+      Ping ping;
+      ping.set_data(std::string(payloadFor(stepRequestSize(0, 0, -1)), 'p'));
+      return [stub, ping] {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(300));
+        Pong pong;
+        grpc::Status status = (*stub)->Call(&context, ping, &pong);
+        if (!status.ok()) die("ping-pong failed: " + status.error_message());
+      };
+    });
+  }
   for (auto _ : state) workers[n]->round();
   state.SetItemsProcessed(state.iterations() * n * Workers::kStepsPerRound);
 }
@@ -309,6 +344,10 @@ void registerAll() {
   RegisterBenchmark("capi/managed_spawn", capiManagedSpawn);
   for (int n : {1, 2, 8, 64}) {
     RegisterBenchmark(("capi/concurrent/" + std::to_string(n)).c_str(), capiConcurrent, n)
+        ->UseRealTime();
+  }
+  for (int n : {1, 2}) {
+    RegisterBenchmark(("raw/concurrent/" + std::to_string(n)).c_str(), rawConcurrent, n)
         ->UseRealTime();
   }
   // The big observations come from observation spaces 1 and 2 of the bench service.

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: MIT
 """Prints the benchmark table: each figure against its reference, from the same run.
 
-Usage: report.py BENCH_JSON [RSS_JSON] [--markdown]
+Usage: report.py BENCH_JSON [RSS_JSON] [--python PYTHON_JSON] [--markdown]
 
 BENCH_JSON is Google Benchmark's --benchmark_out (JSON) of cgym_bench run with repetitions;
 each benchmark's value is the median over its repetitions (wall time per iteration, or steps/s
-for the concurrency rows). RSS_JSON is the output of cgym_bench_rss. Exits 0 whatever the
-verdicts: the table is the result.
+for the concurrency rows). RSS_JSON is the output of cgym_bench_rss. PYTHON_JSON is the
+output (--out) of bench/bench_python.py, which has the medians of the Python rows; without
+it they are "not measured". Exits 0 whatever the verdicts: the table is the result.
 """
 import json
 import statistics
@@ -31,6 +32,9 @@ ROWS = [
      "posix_spawn + wait of /bin/true", "ref/spawn_true", "time", 10.0),
     ("Steps/s, 2 sessions (one thread each)", "capi/concurrent/2",
      "steps/s, 1 session", "capi/concurrent/1", "rate", 1.6),
+    # What gRPC itself reaches here: the same with raw ping-pongs (no target, a bound).
+    ("  the raw gRPC ping-pong, 2 threads", "raw/concurrent/2",
+     "raw ping-pong, 1 thread", "raw/concurrent/1", "rate", None),
     ("Steps/s, 8 sessions", "capi/concurrent/8",
      "steps/s, 1 session", "capi/concurrent/1", "rate", 1.0),
     ("Steps/s, 64 sessions", "capi/concurrent/64",
@@ -39,6 +43,11 @@ ROWS = [
      "raw gRPC round trip of 1 MiB", "raw/obs_1m", "time", 1.20),
     ("16 MiB observation over gRPC", "capi/obs_16m",
      "raw gRPC round trip of 16 MiB", "raw/obs_16m", "time", 1.20),
+    # From PYTHON_JSON (bench/bench_python.py): figure and reference in the same Python process.
+    ("Python `env.step(0)` through the binding, over gRPC", "python/step_grpc",
+     "the same step through the C API, same service", "capi_ref/step_grpc", "time", 1.15),
+    ("Python `env.step(0)` through the binding, in-process", "python/step_inproc",
+     "the same step through the C API, in-process", "capi_ref/step_inproc", "time", 10.0),
 ]
 
 
@@ -58,6 +67,13 @@ def medians(path):
     return {name: (statistics.median(v), len(v)) for name, v in runs.items()}
 
 
+def python_medians(path):
+    """bench_python.py's medians (seconds per step), with their repetition counts."""
+    with open(path) as f:
+        data = json.load(f)
+    return {name: (b["median"], len(b["repetitions"])) for name, b in data["benchmarks"].items()}
+
+
 def fmt(value, kind):
     if kind == "rate":
         return f"{value:,.0f} steps/s"
@@ -70,35 +86,48 @@ def fmt(value, kind):
 def main(argv):
     markdown = "--markdown" in argv
     args = [a for a in argv[1:] if a != "--markdown"]
+    python_json = None
+    if "--python" in args:
+        i = args.index("--python")
+        python_json = args[i + 1]
+        del args[i:i + 2]
     med = medians(args[0])
+    py_med = python_medians(python_json) if python_json else {}
+    med.update(py_med)
     header = ["figure", "value", "reference", "ref. value", "ratio", "target", "result"]
     table = []
     for figure, name, reference, ref_name, kind, target in ROWS:
+        if target is None:
+            target_text = "(context)"
+        elif kind == "time" and target < 1:
+            target_text = f">= {1 / target:.0f}x faster"
+        elif kind == "time":
+            target_text = f"<= {target:.2f}x"
+        else:
+            target_text = f">= {target:.2f}x" + ("" if target > 1 else " (no collapse)")
         if name not in med or ref_name not in med:
-            table.append([figure, "-", reference, "-", "-", "", "not measured"])
+            table.append([figure, "-", reference, "-", "-", target_text, "not measured"])
             continue
         value, ref = med[name][0], med[ref_name][0]
         ratio = value / ref
-        if kind == "time" and target < 1:
-            verdict = ratio <= target
-            target_text = f">= {1 / target:.0f}x faster"
-            ratio_text = f"{ratio:.4f} ({1 / ratio:.0f}x faster)"
-        elif kind == "time":
-            verdict = ratio <= target
-            target_text = f"<= {target:.2f}x"
+        if target is None:
+            verdict = None
             ratio_text = f"{ratio:.2f}x"
+        elif kind == "time" and target < 1:
+            verdict = ratio <= target
+            ratio_text = f"{ratio:.4f} ({1 / ratio:.0f}x faster)"
         else:
-            verdict = ratio >= target
-            target_text = f">= {target:.2f}x" + ("" if target > 1 else " (no collapse)")
+            verdict = ratio <= target if kind == "time" else ratio >= target
             ratio_text = f"{ratio:.2f}x"
         table.append([figure, fmt(value, kind), reference, fmt(ref, kind), ratio_text, target_text,
-                      "PASS" if verdict else "FAIL"])
-    table.append(["Python step through the binding (gRPC / in-process)", "-",
-                  "the same step through the C API", "-", "-", "<= 1.15x / <= 10x",
-                  "not measured yet (the binding is newer than this harness)"])
+                      "-" if verdict is None else "PASS" if verdict else "FAIL"])
     print_table(header, table, markdown)
-    reps = sorted({n for _, n in med.values()})
+    reps = sorted({n for name, (_, n) in med.items() if name not in py_med})
     print(f"\nMedians of {'/'.join(map(str, reps))} interleaved repetitions per benchmark.")
+    if py_med:
+        reps = sorted({n for _, n in py_med.values()})
+        print(f"Python rows: medians of {'/'.join(map(str, reps))} interleaved repetitions "
+              "(bench/bench_python.py, one Python process).")
 
     if len(args) > 1:
         with open(args[1]) as f:

@@ -459,13 +459,17 @@ CGYM_API cgym_status_t cgym_connect(cgym_env_t** out, const char* endpoint,
  * Accepts NULL. Errors while closing are only logged: call cgym_env_close() to see them. */
 CGYM_API void cgym_env_free(cgym_env_t* env);
 /* Ends the episode and releases the service. Idempotent; a later reset reconnects.
- * CGYM_INTERNAL "Service exited with returncode N" if a managed service exited badly. */
+ * CGYM_INTERNAL "Service exited with returncode N" if a managed service exited badly.
+ * While other envs (forks) keep sessions on the same service, the EndSession is sent without
+ * waiting for its reply (its failure is logged): the env is free at once, and the service
+ * ends the session in parallel. The last env of a service waits for every such end. */
 CGYM_API cgym_status_t cgym_env_close(cgym_env_t* env);
 
 /* Starts an episode with the current benchmark and spaces. If a default observation space is
  * set and `observation` is not NULL, *observation receives it (owned); otherwise NULL.
  * FAILED_PRECONDITION if no benchmark is set; a dead service is replaced and reset retried
- * (SERVICE_INIT after init_max_attempts). */
+ * (SERVICE_INIT after init_max_attempts). The previous episode's EndSession is not waited for
+ * (CompilerGym only logs its failure), so a reset costs about one round trip. */
 CGYM_API cgym_status_t cgym_env_reset(cgym_env_t* env, cgym_event_t** observation);
 /* The benchmark for the next reset (takes effect then): a URI, optionally with program bytes
  * (program NULL: URI only). */

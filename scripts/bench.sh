@@ -2,17 +2,21 @@
 # SPDX-License-Identifier: MIT
 # Benchmarks (issue 6): builds in Release into build/bench-release, runs every benchmark next
 # to its reference (interleaved repetitions), and prints one table of ratios against the
-# targets, then the service's memory use. See docs/performance.md.
+# targets, then the service's memory use. The Python rows come from bench/bench_python.py,
+# run with the binding built against this build (in build/venv-bench). See
+# docs/performance.md.
 #   REPETITIONS (default 25) and MIN_TIME (seconds per repetition, default 0.05) tune the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-scripts/setup.sh
+scripts/setup.sh --bench
 dir=build/bench-release
 mkdir -p "$dir"
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCGYM_BUILD_TESTS=OFF \
   >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
-ninja -C "$dir" cgym_bench cgym_bench_rss cgym_bench_sizes
+ninja -C "$dir" cgym_bench cgym_bench_rss cgym_bench_sizes cgym_bench_pyref cgym-example-service-cc
+# The binding, rebuilt against this build's libcgym (the one libcgym_bench_pyref.so links).
+scripts/install-python-binding.sh "$dir" build/venv-bench
 "$dir/bench/cgym_bench_sizes"
 
 out="$dir/results"
@@ -29,8 +33,18 @@ GRPC_VERBOSITY=NONE "$dir/bench/cgym_bench" \
 echo "bench: measuring the service's memory..."
 GRPC_VERBOSITY=NONE "$dir/bench/cgym_bench_rss" "$dir/services/example_cc/cgym-example-service-cc" \
   >"$out/rss.json" 2>"$out/rss.log" || { cat "$out/rss.log"; exit 1; }
+# The same total time in ten times as many, ten times shorter, repetitions: a Python figure
+# and its reference share one process, so a finer interleaving spreads the machine's load
+# more evenly over both (the gRPC row's ratio varied by +-0.2x with 25 repetitions under load).
+py_reps=$((${REPETITIONS:-25} * 10))
+py_min_time=$(python3 -c "print(${MIN_TIME:-0.05} / 10)")
+echo "bench: running the Python benchmarks ($py_reps interleaved repetitions)..."
+GRPC_VERBOSITY=NONE build/venv-bench/bin/python bench/bench_python.py --build-dir "$dir" \
+  --repetitions="$py_reps" --min-time="$py_min_time" \
+  --out "$out/python.json" >"$out/python.txt" 2>&1 || { cat "$out/python.txt"; exit 1; }
 echo
-python3 bench/report.py "$out/bench.json" "$out/rss.json" | tee "$out/table.txt"
+python3 bench/report.py "$out/bench.json" "$out/rss.json" --python "$out/python.json" |
+  tee "$out/table.txt"
 echo
 echo "bench: load after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)"
 echo "bench: done in $(($(date +%s) - start)) s; raw results in $out/"

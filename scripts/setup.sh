@@ -3,6 +3,7 @@
 # Installs everything libcgym needs to build and test, on Debian 12 (bookworm): Debian's
 # packages for the native toolchain and libraries, and Python virtual environments (under
 # build/) for the Python tests. Safe to run again: it installs only what is missing.
+#   --bench: also the venv of the Python benchmark (build/venv-bench, for scripts/bench.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,10 @@ mkdir -p build
 make_venv build/venv-test tests/python/requirements.txt
 # The Python binding's build backend and test dependencies (bindings/python).
 make_venv build/venv-python bindings/python/requirements-test.txt
+# The same for the Python benchmark, whose binding is built against build/bench-release.
+if [ "${1:-}" = "--bench" ]; then
+  make_venv build/venv-bench bindings/python/requirements-test.txt
+fi
 # CompilerGym's own published client, to check that it drives our services. Its pinned
 # dependencies cannot be installed on Python 3.11, so compiler_gym itself goes in without
 # them (see the header of tests/python/compiler_gym_requirements.txt).

@@ -39,6 +39,9 @@ run "Python: CompilerGym 0.2.5's own client" build/venv-compiler-gym/bin/python 
 
 run "Python binding: install" scripts/install-python-binding.sh
 run "Python binding" build/venv-python/bin/python -m pytest -p no:cacheprovider bindings/python/tests
+# The Python benchmark, briefly (no targets checked), so that it keeps running.
+run "Python benchmark smoke" env GRPC_VERBOSITY=NONE build/venv-python/bin/python \
+  bench/bench_python.py --build-dir build/release --smoke
 
 if [ $status -eq 0 ]; then echo "== all test suites passed"; else echo "== some test suites FAILED"; fi
 exit $status
