@@ -211,6 +211,12 @@ CGYM_API cgym_status_t cgym_event_set_tensor(cgym_event_t* event, cgym_event_kin
 CGYM_API cgym_status_t cgym_event_set_string_tensor(cgym_event_t* event, const uint64_t* shape,
                                                     size_t ndim, const char* const* values,
                                                     const size_t* lengths, size_t count);
+/* Make the event an empty list, an empty dict, or a protobuf Any (as cgym_event_new_list,
+ * _new_dict and _new_any do), e.g. for an observation a session returns. */
+CGYM_API cgym_status_t cgym_event_set_list(cgym_event_t* event);
+CGYM_API cgym_status_t cgym_event_set_dict(cgym_event_t* event);
+CGYM_API cgym_status_t cgym_event_set_any(cgym_event_t* event, const char* type_url,
+                                          const void* data, size_t length);
 /* Appends a copy of `item` to a list event (FAILED_PRECONDITION if `list` is not a list;
  * an empty event becomes a list). */
 CGYM_API cgym_status_t cgym_event_list_append(cgym_event_t* list, const cgym_event_t* item);
@@ -471,6 +477,11 @@ CGYM_API cgym_status_t cgym_env_close(cgym_env_t* env);
  * (SERVICE_INIT after init_max_attempts). The previous episode's EndSession is not waited for
  * (CompilerGym only logs its failure), so a reset costs about one round trip. */
 CGYM_API cgym_status_t cgym_env_reset(cgym_env_t* env, cgym_event_t** observation);
+/* cgym_env_reset with a deadline of `timeout_seconds` for each call it makes to the service
+ * (cgym_env_reset: 300 s, CompilerGym's default). An expired deadline counts as a failed
+ * attempt: the service is replaced and the reset retried, as for a dead service. */
+CGYM_API cgym_status_t cgym_env_reset_with_timeout(cgym_env_t* env, double timeout_seconds,
+                                                   cgym_event_t** observation);
 /* The benchmark for the next reset (takes effect then): a URI, optionally with program bytes
  * (program NULL: URI only). */
 CGYM_API cgym_status_t cgym_env_set_benchmark(cgym_env_t* env, const char* uri, const void* program,
@@ -499,6 +510,17 @@ CGYM_API cgym_status_t cgym_step(cgym_env_t* env, const cgym_event_t* const* act
                                  size_t num_actions, const char* const* observation_spaces,
                                  size_t num_observation_spaces, const char* const* reward_spaces,
                                  size_t num_reward_spaces, cgym_step_result_t** result);
+/* cgym_step with a deadline of `timeout_seconds` for the Step call (cgym_step: 300 s,
+ * CompilerGym's default; <= 0 expires at once). A step whose deadline passes is a failed
+ * step: the result is done with error_type "TimeoutError" and error_details "Deadline
+ * Exceeded (<timeout> seconds)". */
+CGYM_API cgym_status_t cgym_step_with_timeout(cgym_env_t* env, const cgym_event_t* const* actions,
+                                              size_t num_actions,
+                                              const char* const* observation_spaces,
+                                              size_t num_observation_spaces,
+                                              const char* const* reward_spaces,
+                                              size_t num_reward_spaces, double timeout_seconds,
+                                              cgym_step_result_t** result);
 CGYM_API void cgym_step_result_free(cgym_step_result_t* result);
 /* Never fail; 0, NULL or "" for NULL or out-of-range arguments. Borrowed pointers. */
 CGYM_API size_t cgym_step_result_observation_count(const cgym_step_result_t* result);
@@ -589,6 +611,10 @@ CGYM_API const cgym_action_space_t* cgym_env_action_space(const cgym_env_t* env)
 CGYM_API size_t cgym_env_observation_space_count(const cgym_env_t* env);
 CGYM_API const cgym_observation_space_t* cgym_env_observation_space_at(const cgym_env_t* env,
                                                                        size_t index);
+/* The env's reward spaces (the service's default rewards and those added with
+ * cgym_env_add_reward): their number, and the name of one (borrowed; NULL if out of range). */
+CGYM_API size_t cgym_env_reward_space_count(const cgym_env_t* env);
+CGYM_API const char* cgym_env_reward_space_name(const cgym_env_t* env, size_t index);
 
 /* Rewards written in C. A reward is computed on the client from the observations it names. */
 #define CGYM_REWARD_VTABLE_VERSION 1

@@ -246,10 +246,17 @@ cgym_status_t cgym_env_close(cgym_env_t* env) {
 }
 
 cgym_status_t cgym_env_reset(cgym_env_t* env, cgym_event_t** observation) {
+  return cgym_env_reset_with_timeout(env, client::ResetOptions().timeout, observation);
+}
+
+cgym_status_t cgym_env_reset_with_timeout(cgym_env_t* env, double timeout_seconds,
+                                          cgym_event_t** observation) {
   return guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireEnv(env));
+    client::ResetOptions options;
+    options.timeout = timeout_seconds;
     std::optional<Event> first;
-    CGYM_RETURN_IF_ERROR(env->env->reset({}, &first));
+    CGYM_RETURN_IF_ERROR(env->env->reset(options, &first));
     if (observation) *observation = first ? wrap(new Event(std::move(*first))) : nullptr;
     return Status::OK();
   });
@@ -298,6 +305,16 @@ cgym_status_t cgym_step(cgym_env_t* env, const cgym_event_t* const* actions, siz
                         const char* const* observation_spaces, size_t num_observation_spaces,
                         const char* const* reward_spaces, size_t num_reward_spaces,
                         cgym_step_result_t** result) {
+  return cgym_step_with_timeout(env, actions, num_actions, observation_spaces,
+                                num_observation_spaces, reward_spaces, num_reward_spaces,
+                                client::StepOptions().timeout, result);
+}
+
+cgym_status_t cgym_step_with_timeout(cgym_env_t* env, const cgym_event_t* const* actions,
+                                     size_t num_actions, const char* const* observation_spaces,
+                                     size_t num_observation_spaces,
+                                     const char* const* reward_spaces, size_t num_reward_spaces,
+                                     double timeout_seconds, cgym_step_result_t** result) {
   return guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireEnv(env));
     CGYM_CHECK_ARG(result);
@@ -309,6 +326,7 @@ cgym_status_t cgym_step(cgym_env_t* env, const cgym_event_t* const* actions, siz
       steps.push_back(*unwrap(actions[i]));
     }
     client::StepOptions options;
+    options.timeout = timeout_seconds;
     auto names = [](const char* const* list, size_t n, const char* what,
                     std::optional<std::vector<std::string>>* out) -> Status {
       if (!list) return Status::OK();
@@ -692,6 +710,17 @@ const cgym_observation_space_t* cgym_env_observation_space_at(const cgym_env_t* 
   clearError();
   if (!env || !env->env || index >= env->env->observationSpaces().size()) return nullptr;
   return wrap(&env->env->observationSpaces()[index].message);
+}
+
+size_t cgym_env_reward_space_count(const cgym_env_t* env) {
+  clearError();
+  return env && env->env ? env->env->rewardSpaces().size() : 0;
+}
+
+const char* cgym_env_reward_space_name(const cgym_env_t* env, size_t index) {
+  clearError();
+  if (!env || !env->env || index >= env->env->rewardSpaces().size()) return nullptr;
+  return env->env->rewardSpaces()[index]->name().c_str();
 }
 
 cgym_status_t cgym_env_add_reward(cgym_env_t* env, const char* name,

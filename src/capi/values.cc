@@ -736,23 +736,21 @@ cgym_status_t cgym_event_new_string_tensor(cgym_event_t** out, const uint64_t* s
       out, [&](Event* e) { return buildStringTensor(shape, ndim, values, lengths, count, e); });
 }
 
-cgym_status_t cgym_event_new_list(cgym_event_t** out) {
-  return newEvent(out, [](Event* e) {
-    e->mutable_event_list();
-    return Status::OK();
-  });
+namespace {
+
+Status fillList(Event* e) {
+  e->mutable_event_list();
+  return Status::OK();
 }
 
-cgym_status_t cgym_event_new_dict(cgym_event_t** out) {
-  return newEvent(out, [](Event* e) {
-    e->mutable_event_dict();
-    return Status::OK();
-  });
+Status fillDict(Event* e) {
+  e->mutable_event_dict();
+  return Status::OK();
 }
 
-cgym_status_t cgym_event_new_any(cgym_event_t** out, const char* type_url, const void* data,
-                                 size_t length) {
-  return newEvent(out, [&](Event* e) {
+// A filler of a protobuf Any with this type URL and value.
+auto fillAny(const char* type_url, const void* data, size_t length) {
+  return [=](Event* e) -> Status {
     std::string url;
     CGYM_RETURN_IF_ERROR(copyCString(type_url, "type_url", &url));
     if (data == nullptr && length > 0) return nullArgument("data");
@@ -760,7 +758,27 @@ cgym_status_t cgym_event_new_any(cgym_event_t** out, const char* type_url, const
     any->set_type_url(std::move(url));
     if (length > 0) any->set_value(static_cast<const char*>(data), length);
     return Status::OK();
-  });
+  };
+}
+
+}  // namespace
+
+cgym_status_t cgym_event_new_list(cgym_event_t** out) { return newEvent(out, fillList); }
+
+cgym_status_t cgym_event_new_dict(cgym_event_t** out) { return newEvent(out, fillDict); }
+
+cgym_status_t cgym_event_new_any(cgym_event_t** out, const char* type_url, const void* data,
+                                 size_t length) {
+  return newEvent(out, fillAny(type_url, data, length));
+}
+
+cgym_status_t cgym_event_set_list(cgym_event_t* event) { return setEvent(event, fillList); }
+
+cgym_status_t cgym_event_set_dict(cgym_event_t* event) { return setEvent(event, fillDict); }
+
+cgym_status_t cgym_event_set_any(cgym_event_t* event, const char* type_url, const void* data,
+                                 size_t length) {
+  return setEvent(event, fillAny(type_url, data, length));
 }
 
 cgym_status_t cgym_event_clone(cgym_event_t** out, const cgym_event_t* event) {

@@ -197,10 +197,10 @@ Status Env::reset(const ResetOptions& options, std::optional<Event>* observation
                   "setBenchmark()");
   }
   std::optional<Event> ignored;
-  return resetAttempt(0, observation ? observation : &ignored);
+  return resetAttempt(0, options.timeout, observation ? observation : &ignored);
 }
 
-Status Env::resetAttempt(int retry, std::optional<Event>* observation) {
+Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observation) {
   observation->reset();
   Status connected = ensureConnection();
   if (connected.ok() && sessionId_) {
@@ -219,17 +219,19 @@ Status Env::resetAttempt(int retry, std::optional<Event>* observation) {
   if (observationSpace_) request.add_observation_space(observationSpace_->index);
 
   StartSessionReply reply;
+  CallOptions call;
+  call.timeout = timeout;
   Status status = connected;
-  if (status.ok()) status = connection_->call(Rpc::kStartSession, request, &reply);
+  if (status.ok()) status = connection_->call(Rpc::kStartSession, request, &reply, call);
   if (status.code() == StatusCode::kNotFound) {
     // The service does not have the benchmark yet: send it, then start again.
     AddBenchmarkRequest add;
     *add.add_benchmark() = *nextBenchmark_;
     AddBenchmarkReply added;
-    status = connection_->call(Rpc::kAddBenchmark, add, &added);
+    status = connection_->call(Rpc::kAddBenchmark, add, &added, call);
     if (status.ok()) {
       reply.Clear();
-      status = connection_->call(Rpc::kStartSession, request, &reply);
+      status = connection_->call(Rpc::kStartSession, request, &reply, call);
     }
   }
   if (!status.ok()) {
@@ -248,7 +250,7 @@ Status Env::resetAttempt(int retry, std::optional<Event>* observation) {
                                                   errorTypeName(code) + "): " + status.message());
     }
     logger().warn("reset() failed ({}), retrying with a new service", status.message());
-    return resetAttempt(retry + 1, observation);
+    return resetAttempt(retry + 1, timeout, observation);
   }
 
   sessionId_ = reply.session_id();

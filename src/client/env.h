@@ -83,6 +83,7 @@ struct ResetOptions {
   std::optional<std::string> action_space;
   std::optional<std::string> observation_space;
   std::optional<std::string> reward_space;
+  // The deadline of each call the reset makes (StartSession, AddBenchmark).
   double timeout = 300;
 };
 
@@ -179,7 +180,7 @@ class Env final : public ObservationView {
  private:
   Env(std::string endpoint, EnvOptions options, std::shared_ptr<Connection> connection);
   Status initSpaces();
-  Status resetAttempt(int retry, std::optional<compiler_gym::Event>* observation);
+  Status resetAttempt(int retry, double timeout, std::optional<compiler_gym::Event>* observation);
   Status endEpisodeOnError(const Status& error,
                            const std::vector<const ObservationSpaceSpec*>& observationSpaces,
                            const std::vector<Reward*>& rewardSpaces, double timeout,

@@ -329,6 +329,13 @@ static void test_c_reward(void** state) {
                CGYM_NOT_FOUND);
   assert_fails(cgym_env_add_reward(env, NULL, inputs, 1, 0, 0, 1, &vtable, &counter),
                CGYM_INVALID_ARGUMENT);
+  /* The example service has no default reward (no observation with a default value): the
+   * one added. */
+  assert_int_equal(cgym_env_reward_space_count(env), 1);
+  assert_string_equal(cgym_env_reward_space_name(env, 0), "count");
+  assert_null(cgym_env_reward_space_name(env, 1));
+  assert_null(cgym_env_reward_space_name(NULL, 0));
+  assert_int_equal(cgym_env_reward_space_count(NULL), 0);
   assert_ok(cgym_env_set_reward_space(env, "count"));
   assert_ok(cgym_env_reset(env, NULL));
   assert_int_equal(counter.resets, 1);
@@ -435,6 +442,51 @@ static void test_state(void** state) {
   cgym_env_free(env);
 }
 
+static void test_timeouts(void** state) {
+  cgym_options_t* options = NULL;
+  cgym_env_t* env = NULL;
+  cgym_event_t* action = NULL;
+  cgym_step_result_t* result = NULL;
+  cgym_event_t* observation = NULL;
+  int done = 1;
+  assert_ok(cgym_options_new(&options));
+  assert_ok(cgym_options_set_benchmark(options, "benchmark://example-compiler-v0/foo", "x", 1));
+  assert_ok(cgym_options_set_observation_space(options, "ir"));
+  assert_ok(cgym_options_set_init_max_attempts(options, 1));
+  assert_ok(cgym_connect(&env, service_path(state), options));
+  cgym_options_free(options);
+
+  assert_ok(cgym_env_reset_with_timeout(env, 60, &observation));
+  assert_int_equal(cgym_event_kind(observation), CGYM_EVENT_STRING);
+  cgym_event_free(observation);
+  assert_ok(cgym_event_new_int64(&action, 1));
+  assert_ok(cgym_step_with_timeout(env, (const cgym_event_t* const*)&action, 1, NULL, 0, NULL, 0,
+                                   60, &result));
+  assert_int_equal(cgym_step_result_done(result), 0);
+  cgym_step_result_free(result);
+  result = NULL;
+  /* A deadline that has passed fails the step: the episode ends with the error in the info. */
+  assert_ok(cgym_step_with_timeout(env, (const cgym_event_t* const*)&action, 1, NULL, 0, NULL, 0, 0,
+                                   &result));
+  assert_int_equal(cgym_step_result_done(result), 1);
+  assert_string_equal(cgym_step_result_error_type(result), "TimeoutError");
+  assert_string_equal(cgym_step_result_error_details(result), "Deadline Exceeded (0.0 seconds)");
+  assert_int_equal(cgym_env_in_episode(env), 0);
+  cgym_step_result_free(result);
+  /* ...and fails a reset, as a broken service does (one attempt allowed here). */
+  assert_fails(cgym_env_reset_with_timeout(env, 0, NULL), CGYM_SERVICE_INIT);
+  assert_true(strstr(cgym_last_error_message(), "Deadline Exceeded (0.0 seconds)") != NULL);
+  /* The env recovers with a reset that has time. */
+  assert_ok(cgym_env_reset_with_timeout(env, 60, NULL));
+  assert_ok(cgym_step_index(env, 1, &done, NULL));
+  assert_int_equal(done, 0);
+  assert_fails(cgym_env_reset_with_timeout(NULL, 1, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step_with_timeout(env, NULL, 0, NULL, 0, NULL, 0, 1, NULL),
+               CGYM_INVALID_ARGUMENT);
+  cgym_event_free(action);
+  cgym_env_free(env);
+}
+
 static void test_episode_facts(void** state) {
   cgym_env_t* env = connect_env(service_path(state), NULL, NULL);
   int has = -1;
@@ -473,6 +525,7 @@ int main(void) {
         cmocka_unit_test_prestate(test_params, (void*)services[i]),
         cmocka_unit_test_prestate(test_state, (void*)services[i]),
         cmocka_unit_test_prestate(test_episode_facts, (void*)services[i]),
+        cmocka_unit_test_prestate(test_timeouts, (void*)services[i]),
     };
     if (!services[i]) continue;
     failures += _cmocka_run_group_tests(

@@ -1166,6 +1166,36 @@ static void test_event_setters(void** state) {
   assert_int_equal(get_int64(list), 3);
   EXPECT_OK(cgym_event_clear(list));
   assert_int_equal(cgym_event_kind(list), CGYM_EVENT_NONE);
+  /* Empty containers and Any values, e.g. for an observation a session fills. */
+  EXPECT_OK(cgym_event_set_list(list));
+  assert_int_equal(cgym_event_kind(list), CGYM_EVENT_LIST);
+  EXPECT_OK(cgym_event_list_size(list, &count));
+  assert_int_equal(count, 0);
+  expect_round_trip(list);
+  EXPECT_OK(cgym_event_set_dict(list));
+  assert_int_equal(cgym_event_kind(list), CGYM_EVENT_DICT);
+  EXPECT_OK(cgym_event_dict_size(list, &count));
+  assert_int_equal(count, 0);
+  expect_round_trip(list);
+  EXPECT_OK(cgym_event_set_any(list, "type.googleapis.com/x.Y", "\x00\x01", 2));
+  assert_int_equal(cgym_event_kind(list), CGYM_EVENT_ANY);
+  {
+    const char* url = NULL;
+    const void* any_data = NULL;
+    size_t any_length = 0;
+    EXPECT_OK(cgym_event_get_any(list, &url, &any_data, &any_length));
+    assert_string_equal(url, "type.googleapis.com/x.Y");
+    assert_int_equal(any_length, 2);
+    assert_memory_equal(any_data, "\x00\x01", 2);
+  }
+  expect_round_trip(list);
+  EXPECT_NULL_ARG("type_url", cgym_event_set_any(list, NULL, "", 0));
+  EXPECT_NULL_ARG("data", cgym_event_set_any(list, "u", NULL, 1));
+  EXPECT_INVALID(cgym_event_set_any(list, "\xff", "", 0));
+  assert_int_equal(cgym_event_kind(list), CGYM_EVENT_ANY); /* unchanged */
+  EXPECT_NULL_ARG("event", cgym_event_set_list(NULL));
+  EXPECT_NULL_ARG("event", cgym_event_set_dict(NULL));
+  EXPECT_NULL_ARG("event", cgym_event_set_any(NULL, "u", "", 0));
 
   /* A failing setter leaves the event alone. */
   EXPECT_INVALID(cgym_event_set_string(event, "\xfe", 1));
