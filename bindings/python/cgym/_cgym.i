@@ -1051,10 +1051,12 @@ static PyObject* set_event_converter(PyObject* converter) {
 /* CompilerEnv's step: cgym_step of `actions` (a sequence of exact ints, sent as int64 events,
  * and event handles, borrowed) with the named spaces (a sequence of str, or None for the
  * default space), then the result as (observations, rewards, done, info) (see
- * step_result_to_py). One call instead of one per accessor, and the GIL is released only
- * around cgym_step (where the service and Python rewards run). */
+ * step_result_to_py), the Step call with a deadline of `timeout` seconds. One call instead of
+ * one per accessor, and the GIL is released only around cgym_step_with_timeout (where the
+ * service and Python rewards run). */
 static PyObject* env_step(cgym_env_t* env, PyObject* actions, PyObject* observation_spaces,
-                          PyObject* reward_spaces, int single_observation, int single_reward) {
+                          PyObject* reward_spaces, int single_observation, int single_reward,
+                          double timeout) {
   cgym_event_t* stack_events[4];
   cgym_event_t** events = stack_events;
   char stack_owned[4] = {0};
@@ -1102,8 +1104,8 @@ static PyObject* env_step(cgym_env_t* env, PyObject* actions, PyObject* observat
   if (!py_to_string_array(observation_spaces, &obs, &n_obs)) goto done;
   if (!py_to_string_array(reward_spaces, &rew, &n_rew)) goto done;
   Py_BEGIN_ALLOW_THREADS
-  status = cgym_step(env, (const cgym_event_t* const*)events, (size_t)n, obs, n_obs, rew, n_rew,
-                     &result);
+  status = cgym_step_with_timeout(env, (const cgym_event_t* const*)events, (size_t)n, obs, n_obs,
+                                  rew, n_rew, timeout, &result);
   Py_END_ALLOW_THREADS
   if (status != CGYM_OK) {
     cgym_py_raise(status);

@@ -103,18 +103,14 @@ def fill_event(event, value):
         data = bytes(value)
         C.event_set_tensor_bytes(event, C.CGYM_EVENT_BYTE_TENSOR, [len(data)], data)
     elif isinstance(value, AnyValue):
-        # cgym.h has no setter for an Any: only new events can hold one (new_event()).
-        raise NotImplementedError("An Any value cannot be stored into an existing event "
-                                  "(cgym.h has no cgym_event_set_any)")
+        C.cgym_event_set_any(event, value.type_url, bytes(value.data))
     elif isinstance(value, np.ndarray):
         _fill_tensor(event, value)
     elif isinstance(value, (list, tuple, dict)):
-        # An empty event becomes a list (dict) on its first append (set); an empty list or
-        # dict has no setter in cgym.h.
-        C.cgym_event_clear(event)
-        if not value:
-            raise NotImplementedError("An empty list or dict cannot be stored into an "
-                                      "existing event (cgym.h has no setter for it)")
+        if isinstance(value, dict):
+            C.cgym_event_set_dict(event)
+        else:
+            C.cgym_event_set_list(event)
         items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
         for key, item in items:
             child = new_event(item)
@@ -155,12 +151,6 @@ def _fill_tensor(event, array: np.ndarray):
 
 def new_event(value):
     """A new owned event handle holding a Python value (free with cgym_event_free)."""
-    if isinstance(value, AnyValue):
-        return C.cgym_event_new_any(value.type_url, bytes(value.data))
-    if isinstance(value, (list, tuple)) and not value:
-        return C.cgym_event_new_list()
-    if isinstance(value, dict) and not value:
-        return C.cgym_event_new_dict()
     event = C.cgym_event_new()
     try:
         fill_event(event, value)

@@ -321,7 +321,7 @@ class CompilerEnv(gymnasium.Env):
             self.action_space = action_space
         if self._next_benchmark is None:
             raise TypeError("No benchmark set. Set a benchmark using `env.reset(benchmark=...)`.")
-        observation = C.cgym_env_reset(self._handle())
+        observation = C.cgym_env_reset_with_timeout(self._handle(), float(timeout))
         self.actions = []
         return _convert.owned_event_to_py(observation)
 
@@ -343,9 +343,10 @@ class CompilerEnv(gymnasium.Env):
         for name in reward_names:
             if name not in self._rewards:
                 raise LookupError(f"Reward space not found: {name}")
-        return self._step(actions, obs_names, reward_names)
+        return self._step(actions, obs_names, reward_names, timeout=timeout)
 
-    def _step(self, actions, obs_names, reward_names, single_obs=False, single_reward=False):
+    def _step(self, actions, obs_names, reward_names, single_obs=False, single_reward=False,
+              timeout: float = 300):
         """cgym_step: None for a list of names means the default space (if any), whose
         reward counts towards the episode reward. Returns (observations, rewards, done, info)
         with lists, or with single_* the first value (None if there is none)."""
@@ -365,7 +366,7 @@ class CompilerEnv(gymnasium.Env):
                     events.append(event)
                     args.append(event)
             result = _env_step(self._handle(), args, obs_names, reward_names, single_obs,
-                               single_reward)
+                               single_reward, float(timeout))
         finally:
             for e in events:
                 C.cgym_event_free(e)
@@ -391,7 +392,7 @@ class CompilerEnv(gymnasium.Env):
         return self._step(
             actions, None if single_obs else [_name_of(s) for s in observation_spaces],
             None if single_reward else [_name_of(s) for s in reward_spaces], single_obs,
-            single_reward)
+            single_reward, timeout)
 
     def step(self, action, observation_spaces=None, reward_spaces=None, observations=None,
              rewards=None, timeout: float = 300):
@@ -403,7 +404,7 @@ class CompilerEnv(gymnasium.Env):
             env = self._env
             if env is None:
                 raise ServiceIsClosed("RPC communication failed because channel is closed")
-            result = _env_step(env, (action,), None, None, True, True)
+            result = _env_step(env, (action,), None, None, True, True, float(timeout))
             self.actions.append(action)
             return result
         return self.multistep([action], observation_spaces, reward_spaces, observations,

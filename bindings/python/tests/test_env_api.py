@@ -131,6 +131,40 @@ def test_copies(env):
         other.close()
 
 
+def test_step_and_reset_timeouts(env):
+    assert env.reset(timeout=60) is None
+    obs, reward, done, info = env.step(0, timeout=60)
+    assert not done
+    # A deadline that has passed fails the step: the episode ends with the error in the info
+    # (the fast path and multistep alike).
+    obs, reward, done, info = env.step(0, timeout=0)
+    assert done and info["error_type"] == "TimeoutError"
+    assert info["error_details"] == "Deadline Exceeded (0.0 seconds)"
+    env.reset()
+    _, _, done, info = env.multistep([0, 1], timeout=0)
+    assert done and info["error_details"] == "Deadline Exceeded (0.0 seconds)"
+    env.reset()
+    _, _, done, info = env.raw_step([0], [], [], timeout=0)
+    assert done and info["error_type"] == "TimeoutError"
+
+
+def test_reset_timeout_fails_like_a_broken_service():
+    opts = cgym.service.ConnectionOpts(init_max_attempts=1)
+    with make_example_env(c_service_binary(), connection_settings=opts) as env:
+        with pytest.raises(cgym.ServiceInitError, match=r"Deadline Exceeded \(0.0 seconds\)"):
+            env.reset(timeout=0)
+        env.reset(timeout=60)  # a new service, and the env goes on
+        assert env.in_episode
+
+
+def test_reward_spaces_listed_by_the_c_api(env):
+    C = cgym._cgym
+    handle = env._handle()
+    names = [C.cgym_env_reward_space_name(handle, i)
+             for i in range(C.cgym_env_reward_space_count(handle))]
+    assert names == list(env.reward.spaces) == ["runtime"]
+
+
 def test_deprecated_commandline(env):
     with pytest.raises(NotImplementedError):
         env.commandline()

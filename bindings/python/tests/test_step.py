@@ -197,8 +197,8 @@ def test_env_step_refuses_what_is_not_an_action(recording_env):
     handle = recording_env._env
     for bad in ([None], [1.5], ["a"], 3):
         with pytest.raises(TypeError):
-            cgym._cgym.env_step(handle, bad, None, None, 1, 1)
+            cgym._cgym.env_step(handle, bad, None, None, 1, 1, 300)
     assert RecordingSession.received == []
-    assert cgym._cgym.env_step(handle, [2], [], [], 0, 0) == (
+    assert cgym._cgym.env_step(handle, [2], [], [], 0, 0, 300) == (
         [], [], False, {"action_had_no_effect": False, "new_action_space": False})
     assert RecordingSession.received == [2]

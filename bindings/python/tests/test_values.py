@@ -27,6 +27,10 @@ VALUES = {
     "list": [1, "two", 3.0],
     "dict": {"a": 1, "b": "x"},
     "none": None,
+    # Stored into the session's event with cgym_event_set_list/_dict/_any.
+    "empty_list": [],
+    "empty_dict": {},
+    "any": cgym.AnyValue("type.googleapis.com/x.Y", b"\x00ab"),
 }
 
 
