@@ -356,21 +356,20 @@ void Connection::endSessionDetached(int64_t sessionId, double timeoutSeconds) {
   std::shared_ptr<Transport> transport;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (!transport_) return;
     transport = transport_;
+    sessions_.erase(sessionId);
   }
-  if (!transport) return;
-  forgetSession(sessionId);
-  transport->endSessionDetached(
-      sessionId, timeoutSeconds,
-      [sessionId, timeoutSeconds](const Status& status, const EndSessionReply&) {
-        if (status.ok()) return;
-        // A service that has gone away took the session with it (CompilerGym ignores
-        // ServiceIsClosed here).
-        const bool gone = status.code() == StatusCode::kUnavailable;
-        logger().log(gone ? spdlog::level::debug : spdlog::level::warn,
-                     "Failed to end session {}: {}", sessionId,
-                     mapError(status, timeoutSeconds).message());
-      });
+  transport->endSessionDetached(sessionId, timeoutSeconds,
+                                [sessionId, timeoutSeconds](const Status& status) {
+                                  if (status.ok()) return;
+                                  // A service that has gone away took the session with it
+                                  // (CompilerGym ignores ServiceIsClosed here).
+                                  const bool gone = status.code() == StatusCode::kUnavailable;
+                                  logger().log(gone ? spdlog::level::debug : spdlog::level::warn,
+                                               "Failed to end session {}: {}", sessionId,
+                                               mapError(status, timeoutSeconds).message());
+                                });
 }
 
 void Connection::drainDetached() {
@@ -385,11 +384,6 @@ void Connection::drainDetached() {
 bool Connection::hasOtherSessions(int64_t sessionId) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return sessions_.size() > (sessions_.count(sessionId) ? 1u : 0u);
-}
-
-void Connection::forgetSession(int64_t sessionId) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  sessions_.erase(sessionId);
 }
 
 // Keeps sessions_ up to date with the calls that start and end sessions.

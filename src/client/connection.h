@@ -103,7 +103,6 @@ class Connection {
   Status launchManaged();
   Status closeLocked();
   static Status mapError(const Status& status, double timeout);
-  void forgetSession(int64_t sessionId);
   void track(Rpc rpc, const google::protobuf::Message& request,
              const google::protobuf::Message& reply);
   std::shared_ptr<Transport> transport();

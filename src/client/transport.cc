@@ -168,7 +168,7 @@ void GrpcTransport::completeDetached() {
   while (detachedQueue_->Next(&tag, &ok)) {
     {
       std::unique_ptr<DetachedCall> call(static_cast<DetachedCall*>(tag));
-      if (call->done) call->done(fromGrpc(call->status), call->reply);
+      if (call->done) call->done(fromGrpc(call->status));
     }
     std::lock_guard<std::mutex> lock(detachedMutex_);
     if (--detached_ == 0) detachedDone_.notify_all();
@@ -216,7 +216,7 @@ void InProcessTransport::endSessionDetached(int64_t sessionId, double timeoutSec
   request.set_session_id(sessionId);
   EndSessionReply reply;
   const Status status = invoke(Rpc::kEndSession, request, &reply, timeoutSeconds);
-  if (done) done(status, reply);
+  if (done) done(status);
 }
 
 namespace {

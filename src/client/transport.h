@@ -48,7 +48,7 @@ class Transport {
   // another thread (gRPC's), or before this returns. Ending a session the caller no longer
   // needs is then off the caller's critical path: a fork is freed, or a reset starts the next
   // session, in one round trip instead of two.
-  using Done = std::function<void(const Status& status, const compiler_gym::EndSessionReply&)>;
+  using Done = std::function<void(const Status& status)>;
   virtual void endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) = 0;
   // Whether a detached call has been sent and has not completed yet.
   virtual bool detachedInFlight() { return false; }
