@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+//! Rust binding of libcgym, a CompilerGym service runtime and client, over its C ABI
+//! (`include/cgym.h`).
+//!
+//! - [`Env`]: a compiler environment (connect, reset, step, observe, fork, state).
+//! - [`Event`], [`Tensor`]: actions and observations as owned Rust values.
+//! - [`Space`], [`ActionSpace`], [`ObservationSpace`]: space descriptions.
+//! - [`Options`]: connection settings.
+//! - [`Reward`], [`RewardSpec`]: rewards computed on the client, written in Rust.
+//! - [`Error`], [`Code`], [`ErrorKind`]: status codes and CompilerGym's error hierarchy.
+//! - [`CompilationSession`], [`ServiceDef`]: sessions written in Rust, served as a process or
+//!   registered in-process.
+//! - [`sys`]: the raw FFI declarations.
+//!
+//! Every handle is freed exactly once by `Drop`. Handles are `Send` but not `Sync`.
+//!
+//! ```no_run
+//! use cgym::{Env, Event, Options};
+//!
+//! fn main() -> cgym::Result<()> {
+//!     let options = Options::new().benchmark("benchmark://example-compiler-v0/foo");
+//!     let mut env = Env::connect("path/to/cgym-example-service", &options)?;
+//!     env.reset()?;
+//!     let step = env.step(0)?; // action "a"
+//!     assert!(!step.done);
+//!     assert_eq!(env.observe("ir")?, Event::String("Hello, world!".into()));
+//!     let mut fork = env.fork()?;
+//!     fork.step(1)?;
+//!     println!("{}", env.state_json()?);
+//!     Ok(())
+//! }
+//! ```
+pub mod env;
+pub mod error;
+pub mod event;
+pub mod options;
+pub mod reward;
+pub mod session;
+pub mod space;
+pub mod sys;
+mod util;
+
+pub use env::{Env, Spaces, StepResult};
+pub use error::{Code, Error, ErrorKind, Result};
+pub use event::{Event, Tensor};
+pub use options::Options;
+pub use reward::{Reward, RewardSpec};
+pub use session::{
+    unregister_in_process, ActionOutcome, Benchmark, CompilationSession, EndOfStep, ServiceDef,
+};
+pub use space::{ActionSpace, ObservationSpace, Space};
+
+use std::ffi::CStr;
+
+/// The version of the loaded libcgym as MAJOR * 10000 + MINOR * 100 + PATCH.
+pub fn version_number() -> u32 {
+    // SAFETY: never fails.
+    unsafe { sys::cgym_version_number() }
+}
+
+/// The version of the loaded libcgym, "MAJOR.MINOR.PATCH".
+pub fn version_string() -> String {
+    // SAFETY: a static string.
+    unsafe { CStr::from_ptr(sys::cgym_version_string()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The CompilerGym protocol version the library speaks ("0.2.5").
+pub fn protocol_version() -> String {
+    // SAFETY: a static string.
+    unsafe { CStr::from_ptr(sys::cgym_protocol_version_string()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The header version this binding was written against (`CGYM_VERSION_*`).
+pub const HEADER_VERSION: (u32, u32, u32) = (
+    sys::CGYM_VERSION_MAJOR,
+    sys::CGYM_VERSION_MINOR,
+    sys::CGYM_VERSION_PATCH,
+);
+
+/// FAILED_PRECONDITION if the loaded library has another major version than cgym.h's.
+pub(crate) fn check_library_version() -> Result<()> {
+    let major = version_number() / 10000;
+    if major == sys::CGYM_VERSION_MAJOR {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Code::FAILED_PRECONDITION,
+            format!(
+                "libcgym {} is loaded, but this binding needs major version {}",
+                version_string(),
+                sys::CGYM_VERSION_MAJOR
+            ),
+        ))
+    }
+}
