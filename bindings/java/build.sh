@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Builds (and tests) the Java binding. Outputs go to build/java only:
+#   build/java/native/libcgym_jni.so   the JNI layer (gcc, linked against libcgym.so)
+#   build/java/maven/                  Maven's target directory (classes, jar, test reports)
+#
+# Usage: bash bindings/java/build.sh [build|test|package|clean]   (default: build)
+#   build    the JNI library and the compiled classes
+#   test     build, then run the JUnit 5 suite (needs CGYM_EXAMPLE_SERVICE_C)
+#   package  build the jar (build/java/maven/libcgym-java-<version>.jar), without tests
+#   clean    remove build/java
+#
+# Environment:
+#   CGYM_LIBRARY_DIR         directory of libcgym.so (default: build/release)
+#   CGYM_JAVA_BUILD_DIR      output directory (default: build/java)
+#   CGYM_EXAMPLE_SERVICE_C   the C example service binary, for the tests
+#   JAVA_HOME                the JDK (default: found from javac)
+#   MAVEN_ARGS_EXTRA         extra arguments for mvn (e.g. -o)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+goal="${1:-build}"
+
+libdir="${CGYM_LIBRARY_DIR:-$root/build/release}"
+libdir="$(cd "$libdir" && pwd)"
+out="${CGYM_JAVA_BUILD_DIR:-$root/build/java}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+if [[ "$goal" == clean ]]; then
+  rm -rf "$out"
+  exit 0
+fi
+
+if [[ ! -e "$libdir/libcgym.so" ]]; then
+  echo "build.sh: no libcgym.so in $libdir (set CGYM_LIBRARY_DIR, or run scripts/build.sh)" >&2
+  exit 1
+fi
+
+if [[ -z "${JAVA_HOME:-}" ]]; then
+  JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+  export JAVA_HOME
+fi
+
+# 1. The JNI layer: hand-written C, warnings are errors.
+mkdir -p "$out/native"
+jni_src="$here/src/main/c/cgym_jni.c"
+jni_lib="$out/native/libcgym_jni.so"
+if [[ ! -e "$jni_lib" || "$jni_src" -nt "$jni_lib" || "$root/include/cgym.h" -nt "$jni_lib" \
+      || "$libdir/libcgym.so" -nt "$jni_lib" ]]; then
+  gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g -fPIC -shared \
+    -Wall -Wextra -Werror -fvisibility=hidden \
+    -I"$root/include" -I"$JAVA_HOME/include" -I"$JAVA_HOME/include/linux" \
+    "$jni_src" -o "$jni_lib.tmp" \
+    -L"$libdir" -lcgym -Wl,-rpath,"$libdir" -Wl,--no-undefined -lpthread
+  mv "$jni_lib.tmp" "$jni_lib"
+fi
+
+# 2. The Java classes (and the tests), with Maven.
+mvn_args=(-B -q -Dstyle.color=never -f "$here/pom.xml" "-DbuildDir=$out/maven" "-Dcgym.native.dir=$out/native"
+          "-Dcgym.library.dir=$libdir" ${MAVEN_ARGS_EXTRA:-})
+case "$goal" in
+  build) mvn "${mvn_args[@]}" test-compile ;;
+  package) mvn "${mvn_args[@]}" -DskipTests package ;;
+  test)
+    if [[ -z "${CGYM_EXAMPLE_SERVICE_C:-}" ]]; then
+      echo "build.sh: set CGYM_EXAMPLE_SERVICE_C to the C example service binary" >&2
+      exit 1
+    fi
+    export CGYM_EXAMPLE_SERVICE_C
+    mvn "${mvn_args[@]}" test
+    ;;
+  *) echo "usage: build.sh [build|test|package|clean]" >&2; exit 2 ;;
+esac

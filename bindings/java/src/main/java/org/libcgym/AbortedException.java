@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+package org.libcgym;
+
+/** gRPC's ABORTED: a ServiceError (status {@code CGYM_ABORTED}; parent: {@link ServiceError}). */
+public class AbortedException extends ServiceError {
+  private static final long serialVersionUID = 1L;
+
+  public AbortedException(String message) {
+    this(Status.ABORTED, message);
+  }
+
+  protected AbortedException(int code, String message) {
+    super(code, message);
+  }
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+package org.libcgym;
+
+/** gRPC's ALREADY_EXISTS: a ServiceError (status {@code CGYM_ALREADY_EXISTS}; parent: {@link ServiceError}). */
+public class AlreadyExistsException extends ServiceError {
+  private static final long serialVersionUID = 1L;
+
+  public AlreadyExistsException(String message) {
+    this(Status.ALREADY_EXISTS, message);
+  }
+
+  protected AlreadyExistsException(int code, String message) {
+    super(code, message);
+  }
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+package org.libcgym;
+
+/**
+ * The JNI layer (src/main/c/cgym_jni.c): one static native method per operation of cgym.h,
+ * handles as {@code long} (0 is NULL). A failing call throws the {@link CgymException} of its
+ * status. Not public API: use {@link CompilerEnv}, {@link Event}, {@link Service}.
+ */
+final class Native {
+  private Native() {}
+
+  static {
+    String path = System.getProperty("cgym.jni.library");
+    if (path != null && !path.isEmpty()) {
+      System.load(path);
+    } else {
+      System.loadLibrary("cgym_jni");
+    }
+    int header = headerVersionNumber();
+    int loaded = versionNumber();
+    if (header / 10000 != loaded / 10000) {
+      throw new UnsatisfiedLinkError("libcgym " + versionString()
+          + " is of another major version than the binding's cgym.h (" + header + ")");
+    }
+  }
+
+  static void load() {}
+
+  // Versions and status codes.
+  static native int versionNumber();
+  static native String versionString();
+  static native String protocolVersionString();
+  static native int headerVersionNumber();
+  static native String statusName(int code);
+  static native int statusParent(int code);
+  static native boolean statusIsServiceError(int code);
+  static native void setError(int code, String message);
+
+  // Options.
+  static native long optionsNew();
+  static native void optionsFree(long options);
+  static native void optionsSetInt(long options, int which, int value);
+  static native void optionsSetDouble(long options, int which, double value);
+  static native void optionsSetString(long options, int which, String value);
+  static native void optionsSetScriptEnv(long options, String key, String value);
+  static native void optionsSetBenchmark(long options, String uri, byte[] program);
+
+  // Environments.
+  static native long connect(String endpoint, long options);
+  static native void envFree(long env);
+  static native void envClose(long env);
+  static native long envReset(long env, double timeoutSeconds);
+  static native void envSetBenchmark(long env, String uri, byte[] program);
+  static native String envBenchmark(long env);
+  static native void envSetSpace(long env, int which, String name);
+  static native long step(long env, long[] actions, String[] observationSpaces,
+      String[] rewardSpaces, double timeoutSeconds);
+  static native void stepResultFree(long result);
+  static native int stepResultObservationCount(long result);
+  static native long stepResultObservation(long result, int index);
+  static native double[] stepResultRewards(long result);
+  static native int stepResultFlags(long result);
+  static native String stepResultErrorType(long result);
+  static native String stepResultErrorDetails(long result);
+  static native long envObserve(long env, String space);
+  static native double envReward(long env, String space);
+  static native long fork(long env);
+  static native String sendParam(long env, String key, String value, boolean resendOnReset);
+  static native String envStateJson(long env);
+  static native String envStateCsv(long env, boolean header);
+  static native void envApplyState(long env, String json);
+  static native boolean envInEpisode(long env);
+  static native double envEpisodeReward(long env);
+  static native double envEpisodeWalltime(long env);
+  static native long envActionCount(long env);
+  static native String[] envVersion(long env);
+  static native int envActionSpaceCount(long env);
+  static native long envActionSpaceAt(long env, int index);
+  static native long envActionSpace(long env);
+  static native int envObservationSpaceCount(long env);
+  static native long envObservationSpaceAt(long env, int index);
+  static native String[] envRewardSpaceNames(long env);
+
+  // Spaces.
+  static native String actionSpaceName(long space);
+  static native long actionSpaceSpace(long space);
+  static native String observationSpaceName(long space);
+  static native long observationSpaceSpace(long space);
+  static native int observationSpaceFlags(long space);
+  static native long observationSpaceDefault(long space);
+  static native int spaceKind(long space);
+  static native String spaceTypeId(long space);
+  static native long spaceDiscreteN(long space);
+  static native String[] spaceNames(long space);
+  static native long[] spaceBoxShape(long space);
+  static native double[] spaceBoxBounds(long space);
+  static native double[] spaceRange(long space);
+  static native long[] spaceLengthRange(long space);
+  static native int spaceSubspaceCount(long space);
+  static native String spaceSubspaceKey(long space, int index);
+  static native long spaceSubspace(long space, int index);
+  static native long spaceNewDiscrete(long n);
+  static native long spaceNewNamedDiscrete(String[] names);
+  static native long spaceNewRange(int kind, double min, boolean hasMin, double max,
+      boolean hasMax);
+  static native long spaceNewString(long minLength, long maxLength);
+  static native long spaceNewBox(int kind, long[] shape, double[] low, double[] high);
+  static native long spaceNewComposite(int kind);
+  static native void spaceAdd(long space, String key, long subspace);
+  static native void spaceFree(long space);
+  static native long actionSpaceNew(String name, long space);
+  static native void actionSpaceFree(long space);
+  static native long observationSpaceNew(String name, long space, boolean deterministic,
+      boolean platformDependent, long defaultObservation);
+  static native void observationSpaceFree(long space);
+
+  // Events.
+  static native long eventNew();
+  static native void eventFree(long event);
+  static native int eventKind(long event);
+  static native boolean eventGetBool(long event);
+  static native long eventGetInt64(long event);
+  static native float eventGetFloat(long event);
+  static native double eventGetDouble(long event);
+  static native String eventGetString(long event);
+  static native long[] eventTensorShape(long event);
+  static native Object eventTensorValues(long event);
+  static native int eventListSize(long event);
+  static native long eventListGet(long event, int index);
+  static native int eventDictSize(long event);
+  static native String eventDictKey(long event, int index);
+  static native long eventDictValue(long event, int index);
+  static native String eventAnyTypeUrl(long event);
+  static native byte[] eventAnyData(long event);
+  static native void eventClear(long event);
+  static native void eventSetBool(long event, boolean value);
+  static native void eventSetInt64(long event, long value);
+  static native void eventSetFloat(long event, float value);
+  static native void eventSetDouble(long event, double value);
+  static native void eventSetString(long event, String value);
+  static native void eventSetTensor(long event, int kind, long[] shape, Object values);
+  static native void eventSetStringTensor(long event, long[] shape, String[] values);
+  static native void eventSetList(long event);
+  static native void eventSetDict(long event);
+  static native void eventListAppend(long list, long item);
+  static native void eventDictSet(long dict, String key, long value);
+  static native void eventSetAny(long event, String typeUrl, byte[] data);
+
+  // Services.
+  static native long[] serviceDefNew(ServiceDefinition definition, boolean hasEndOfStep);
+  static native void serviceDefFree(long def);
+  static native void serviceDataFree(long data);
+  static native void serviceDefAddActionSpace(long def, long space);
+  static native void serviceDefAddObservationSpace(long def, long space);
+  static native int serviceRun(long def, String[] argv);
+  static native void serviceSignal(int signal);
+  static native void serviceRegister(String name, long def);
+  static native void serviceUnregister(String name);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+package org.libcgym;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings for {@link CompilerEnv#connect(String, Options)}: CompilerGym's ConnectionOpts, the
+ * first benchmark and the default spaces. A plain Java object (setters return this); it is
+ * turned into a native cgym_options_t only for the duration of connect. Unset values keep
+ * CompilerGym's defaults.
+ */
+public final class Options {
+  private String benchmark;
+  private byte[] program;
+  private String observationSpace;
+  private String rewardSpace;
+  private String actionSpace;
+  private final List<String> scriptArgs = new ArrayList<>();
+  private final Map<String, String> scriptEnv = new LinkedHashMap<>();
+  private final Map<Integer, Integer> ints = new LinkedHashMap<>();
+  private final Map<Integer, Double> doubles = new LinkedHashMap<>();
+
+  /** The benchmark of the first reset (a URI). */
+  public Options benchmark(String uri) {
+    return benchmark(uri, null);
+  }
+
+  /** The benchmark of the first reset: a URI and the program's bytes (may be null). */
+  public Options benchmark(String uri, byte[] program) {
+    this.benchmark = uri;
+    this.program = program == null ? null : program.clone();
+    return this;
+  }
+
+  public Options observationSpace(String name) {
+    this.observationSpace = name;
+    return this;
+  }
+
+  public Options rewardSpace(String name) {
+    this.rewardSpace = name;
+    return this;
+  }
+
+  public Options actionSpace(String name) {
+    this.actionSpace = name;
+    return this;
+  }
+
+  /** Appends an argument to a managed service's command line. */
+  public Options scriptArg(String arg) {
+    scriptArgs.add(arg);
+    return this;
+  }
+
+  /** Sets an environment variable for a managed service. */
+  public Options scriptEnv(String key, String value) {
+    scriptEnv.put(key, value);
+    return this;
+  }
+
+  public Options rpcMaxRetries(int value) {
+    ints.put(0, value);
+    return this;
+  }
+
+  public Options initMaxAttempts(int value) {
+    ints.put(1, value);
+    return this;
+  }
+
+  public Options alwaysSendBenchmarkOnReset(boolean value) {
+    ints.put(2, value ? 1 : 0);
+    return this;
+  }
+
+  public Options retryWaitSeconds(double value) {
+    doubles.put(0, value);
+    return this;
+  }
+
+  public Options retryWaitBackoffExponent(double value) {
+    doubles.put(1, value);
+    return this;
+  }
+
+  public Options initMaxSeconds(double value) {
+    doubles.put(2, value);
+    return this;
+  }
+
+  public Options localServicePortInitMaxSeconds(double value) {
+    doubles.put(3, value);
+    return this;
+  }
+
+  /** How long closing waits for a managed service to exit before killing it. */
+  public Options localServiceExitMaxSeconds(double value) {
+    doubles.put(4, value);
+    return this;
+  }
+
+  public Options rpcInitMaxSeconds(double value) {
+    doubles.put(5, value);
+    return this;
+  }
+
+  /** A new owned native cgym_options_t: the caller frees it with Native.optionsFree. */
+  long toNative() {
+    long o = Native.optionsNew();
+    try {
+      for (Map.Entry<Integer, Integer> e : ints.entrySet()) {
+        Native.optionsSetInt(o, e.getKey(), e.getValue());
+      }
+      for (Map.Entry<Integer, Double> e : doubles.entrySet()) {
+        Native.optionsSetDouble(o, e.getKey(), e.getValue());
+      }
+      if (observationSpace != null) Native.optionsSetString(o, 0, observationSpace);
+      if (rewardSpace != null) Native.optionsSetString(o, 1, rewardSpace);
+      if (actionSpace != null) Native.optionsSetString(o, 2, actionSpace);
+      for (String arg : scriptArgs) Native.optionsSetString(o, 3, arg);
+      for (Map.Entry<String, String> e : scriptEnv.entrySet()) {
+        Native.optionsSetScriptEnv(o, e.getKey(), e.getValue());
+      }
+      if (benchmark != null) Native.optionsSetBenchmark(o, benchmark, program);
+      return o;
+    } catch (RuntimeException | Error e) {
+      Native.optionsFree(o);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+package org.libcgym;
+
+/** gRPC's UNAVAILABLE: a ServiceError (status {@code CGYM_UNAVAILABLE}; parent: {@link ServiceError}). */
+public class UnavailableException extends ServiceError {
+  private static final long serialVersionUID = 1L;
+
+  public UnavailableException(String message) {
+    this(Status.UNAVAILABLE, message);
+  }
+
+  protected UnavailableException(int code, String message) {
+    super(code, message);
+  }
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+package org.libcgym;
+
+/** gRPC's UNKNOWN: a ServiceError (status {@code CGYM_UNKNOWN}; parent: {@link ServiceError}). */
+public class UnknownException extends ServiceError {
+  private static final long serialVersionUID = 1L;
+
+  public UnknownException(String message) {
+    this(Status.UNKNOWN, message);
+  }
+
+  protected UnknownException(int code, String message) {
+    super(code, message);
+  }
+}
