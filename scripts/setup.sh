@@ -17,6 +17,12 @@ APT_PACKAGES=(
   swig python3-venv
 )
 
+# The Rust and Java bindings' toolchains: the machines this project runs on come with rustup's
+# cargo, OpenJDK 17 and Maven; where one is missing, Debian's packages stand in.
+command -v cargo >/dev/null || APT_PACKAGES+=(cargo)
+command -v javac >/dev/null || APT_PACKAGES+=(default-jdk-headless)
+command -v mvn >/dev/null || APT_PACKAGES+=(maven)
+
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

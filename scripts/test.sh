@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Builds libcgym and runs every test suite: C (cmocka) and C++ (googletest) through ctest,
-# the same C and C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer, and
-# the Python suites (service lifecycle, wire protocol, and CompilerGym's own client).
+# the same C and C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer, the
+# Python suites (service lifecycle, wire protocol, CompilerGym's own client, the binding),
+# and the Rust (cargo test) and Java (JUnit through Maven) bindings' suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -42,6 +43,10 @@ run "Python binding" build/venv-python/bin/python -m pytest -p no:cacheprovider 
 # The Python benchmark, briefly (no targets checked), so that it keeps running.
 run "Python benchmark smoke" env GRPC_VERBOSITY=NONE build/venv-python/bin/python \
   bench/bench_python.py --build-dir build/release --smoke
+
+run "Rust binding" env CARGO_TARGET_DIR="$root/build/rust-target" \
+  CGYM_LIBRARY_DIR="$root/build/release" cargo test -q -j2 --manifest-path bindings/rust/Cargo.toml
+run "Java binding" env CGYM_LIBRARY_DIR="$root/build/release" bash bindings/java/build.sh test
 
 if [ $status -eq 0 ]; then echo "== all test suites passed"; else echo "== some test suites FAILED"; fi
 exit $status
