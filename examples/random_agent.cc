@@ -10,6 +10,7 @@
 #include "client/env.h"
 
 using cgym::Status;
+using cgym::client::CompilerEnvState;
 using cgym::client::Env;
 using cgym::client::EnvOptions;
 using cgym::client::StepResult;
@@ -91,7 +92,9 @@ int main(int argc, char** argv) {
                 << (result.done ? " (done)" : "") << std::endl;
       if (result.done) break;
     }
-    std::cout << "  state: " << env->state().toJson() << std::endl;
+    CompilerEnvState state;
+    if (Status s = env->state(&state); !s.ok()) return fail("state", s);
+    std::cout << "  state: " << state.toJson() << std::endl;
   }
   std::unique_ptr<Env> fork;
   if (Status s = env->fork(&fork); !s.ok()) return fail("fork", s);

@@ -574,7 +574,9 @@ CGYM_API cgym_status_t cgym_send_params(cgym_env_t* env, const char* const* keys
                                         int resend_on_reset, char*** replies);
 
 /* The episode's state (CompilerEnvState) as JSON: {"benchmark", "commandline", "walltime",
- * "reward"}. *json is owned. */
+ * "reward"}. *json is owned. INVALID_ARGUMENT "Action out of range: N" if the episode holds
+ * an action the service rejected that the commandline cannot name (CompilerGym raises there
+ * too): the state would not replay the episode. */
 CGYM_API cgym_status_t cgym_env_state_json(const cgym_env_t* env, char** json);
 /* The state as CSV (columns benchmark,reward,walltime,commandline), with a header line if
  * `header`. *csv is owned. */

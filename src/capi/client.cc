@@ -573,7 +573,9 @@ cgym_status_t cgym_env_state_json(const cgym_env_t* env, char** json) {
   return guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireEnv(env));
     CGYM_CHECK_ARG(json);
-    *json = ownedString(env->env->state().toJson());
+    client::CompilerEnvState state;
+    CGYM_RETURN_IF_ERROR(env->env->state(&state));
+    *json = ownedString(state.toJson());
     return Status::OK();
   });
 }
@@ -582,9 +584,11 @@ cgym_status_t cgym_env_state_csv(const cgym_env_t* env, int header, char** csv) 
   return guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireEnv(env));
     CGYM_CHECK_ARG(csv);
+    client::CompilerEnvState state;
+    CGYM_RETURN_IF_ERROR(env->env->state(&state));
     std::ostringstream out;
     client::CompilerEnvStateWriter writer(out, header != 0);
-    writer.writeState(env->env->state());
+    writer.writeState(state);
     *csv = ownedString(out.str());
     return Status::OK();
   });

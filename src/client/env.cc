@@ -594,13 +594,14 @@ Status Env::actionsFromString(const std::string& text, std::vector<Event>* out) 
   return Status::OK();
 }
 
-CompilerEnvState Env::state() const {
+Status Env::state(CompilerEnvState* out) const {
   CompilerEnvState state;
   state.benchmark = benchmark_ ? benchmark_->uri() : "";
   state.reward = episodeReward_;
   state.walltime = episodeWalltime();
-  if (!actionsToString(actions_, &state.commandline).ok()) state.commandline.clear();
-  return state;
+  CGYM_RETURN_IF_ERROR(actionsToString(actions_, &state.commandline));
+  *out = std::move(state);
+  return Status::OK();
 }
 
 Status Env::apply(const CompilerEnvState& state) {
@@ -632,7 +633,11 @@ Status Env::apply(const CompilerEnvState& state) {
 Status Env::validate(const std::optional<CompilerEnvState>& state, ValidationResult* result) {
   const auto start = Clock::now();
   *result = ValidationResult();
-  result->state = state ? *state : this->state();
+  if (state) {
+    result->state = *state;
+  } else {
+    CGYM_RETURN_IF_ERROR(this->state(&result->state));
+  }
   // Replay into a fork when validating the current state; into a fresh fork otherwise.
   std::unique_ptr<Env> replay;
   CGYM_RETURN_IF_ERROR(fork(&replay));

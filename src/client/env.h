@@ -134,8 +134,10 @@ class Env final : public ObservationView {
   Status sendParams(const std::vector<std::pair<std::string, std::string>>& params,
                     std::vector<std::string>* replies, bool resendOnReset = false);
 
-  // The episode as a CompilerEnvState; replaying one; checking one.
-  CompilerEnvState state() const;
+  // The episode as a CompilerEnvState; replaying one; checking one. INVALID_ARGUMENT "Action
+  // out of range: N" if an action the service rejected cannot be written in the commandline
+  // (CompilerGym raises there too).
+  Status state(CompilerEnvState* out) const;
   Status apply(const CompilerEnvState& state);
   Status validate(const std::optional<CompilerEnvState>& state, ValidationResult* result);
 

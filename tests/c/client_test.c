@@ -438,6 +438,14 @@ static void test_state(void** state) {
   cgym_free(json);
   cgym_free(csv);
   cgym_free(back);
+  /* An action the service rejected stays in the episode, and no commandline names it. */
+  json = csv = NULL;
+  assert_fails(cgym_step_index(other, 7, &done, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_env_state_json(other, &json), CGYM_INVALID_ARGUMENT);
+  assert_string_equal(cgym_last_error_message(), "Action out of range: 7");
+  assert_fails(cgym_env_state_csv(other, 1, &csv), CGYM_INVALID_ARGUMENT);
+  assert_null(json);
+  assert_null(csv);
   cgym_env_free(other);
   cgym_env_free(env);
 }

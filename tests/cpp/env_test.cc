@@ -253,6 +253,14 @@ TEST_P(EnvTest, OutOfRangeActionIsAnErrorAndTheEpisodeGoesOn) {  // item 15
   EXPECT_TRUE(env->inEpisode());
   ASSERT_OK(env->step(action(0), &result));
   EXPECT_FALSE(result.done);
+  // The rejected action is recorded, as CompilerGym records it, and the state cannot name it:
+  // an error, not a commandline that would replay another episode.
+  EXPECT_EQ(env->actions().size(), 2u);
+  CompilerEnvState state;
+  EXPECT_STATUS(env->state(&state), kInvalidArgument, "Action out of range: 100");
+  ValidationResult validation;
+  EXPECT_STATUS(env->validate(std::nullopt, &validation), kInvalidArgument,
+                "Action out of range: 100");
 }
 
 TEST_P(EnvTest, DefaultObservationIr) {  // item 16
@@ -506,7 +514,8 @@ TEST_P(EnvTest, StateApplyAndValidate) {
   ASSERT_OK(env->reset());
   StepResult result;
   ASSERT_OK(env->step(std::vector<Event>{action(0), action(2), action(1)}, &result));
-  const CompilerEnvState state = env->state();
+  CompilerEnvState state;
+  ASSERT_OK(env->state(&state));
   EXPECT_EQ(state.benchmark, "benchmark://example-compiler-v0/foo");
   EXPECT_EQ(state.commandline, "a c b");
   EXPECT_GE(state.walltime, 0);
@@ -514,7 +523,9 @@ TEST_P(EnvTest, StateApplyAndValidate) {
   auto other = makeEnv();
   ASSERT_OK(other->apply(state));
   ASSERT_EQ(other->actions().size(), 3u);
-  EXPECT_EQ(other->state(), state);
+  CompilerEnvState otherState;
+  ASSERT_OK(other->state(&otherState));
+  EXPECT_EQ(otherState, state);
 
   ValidationResult validation;
   ASSERT_OK(env->validate(state, &validation));
