@@ -367,11 +367,21 @@ class CompilerEnv(gymnasium.Env):
                     args.append(event)
             result = _env_step(self._handle(), args, obs_names, reward_names, single_obs,
                                single_reward, float(timeout))
+        except Exception:
+            self._record_if_sent(actions)
+            raise
         finally:
             for e in events:
                 C.cgym_event_free(e)
         self.actions += actions
         return result
+
+    def _record_if_sent(self, actions):
+        """After a failed step: records the actions if they were sent (the env's own count grew
+        by them), as CompilerGym records actions before sending them."""
+        env = self._env
+        if env is not None and C.cgym_env_action_count(env) == len(self.actions) + len(actions):
+            self.actions += actions
 
     def multistep(self, actions: Iterable[Any], observation_spaces=None, reward_spaces=None,
                   observations=None, rewards=None, timeout: float = 300):
@@ -404,7 +414,11 @@ class CompilerEnv(gymnasium.Env):
             env = self._env
             if env is None:
                 raise ServiceIsClosed("RPC communication failed because channel is closed")
-            result = _env_step(env, (action,), None, None, True, True, float(timeout))
+            try:
+                result = _env_step(env, (action,), None, None, True, True, float(timeout))
+            except Exception:
+                self._record_if_sent([action])
+                raise
             self.actions.append(action)
             return result
         return self.multistep([action], observation_spaces, reward_spaces, observations,

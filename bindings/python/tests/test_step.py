@@ -106,11 +106,9 @@ def test_multistep_of_many_actions(recording_env):
     assert observations == [14, "ir"] and rewards == []
 
 
-def test_rejected_actions_leave_no_trace(recording_env):
+def test_actions_rejected_before_sending_leave_no_trace(recording_env):
     env = recording_env
     env.step(0)
-    with pytest.raises(ValueError, match="Out-of-range"):
-        env.step(7)
     with pytest.raises(OverflowError):
         env.step(2**63)
     with pytest.raises(OverflowError):
@@ -126,6 +124,24 @@ def test_rejected_actions_leave_no_trace(recording_env):
     assert env.in_episode
     env.step(2)
     assert env.actions == [0, 2] and RecordingSession.received == [0, 2]
+
+
+def test_an_action_the_service_rejects_is_recorded(recording_env):
+    # As CompilerGym's client: actions are recorded when sent, before the reply.
+    env = recording_env
+    env.step(0)
+    with pytest.raises(ValueError, match="Out-of-range"):
+        env.step(7)
+    with pytest.raises(ValueError, match="Out-of-range"):
+        env.multistep([1, 9])
+    assert env.actions == [0, 7, 1, 9]
+    assert RecordingSession.received == [0, 1]  # the service applied 1, then refused 9
+    assert env.in_episode
+    # The state cannot name them (CompilerGym raises too).
+    with pytest.raises(ValueError, match="Action out of range: 7"):
+        env.state
+    env.step(2)
+    assert env.actions == [0, 7, 1, 9, 2] and RecordingSession.received == [0, 1, 2]
 
 
 def test_step_before_reset_and_after_close():
@@ -168,7 +184,7 @@ def test_reward_of_the_default_space(recording_env):
     # An exception of a reward propagates unchanged out of the step.
     with pytest.raises(KeyError, match="too many"):
         env.step(0)
-    assert env.actions == [1, 2]
+    assert env.actions == [1, 2, 0]  # the service applied it (CompilerGym records it too)
     assert len(env.reward.spaces["steps"].seen) == 3
 
 
