@@ -389,19 +389,26 @@ bool Connection::hasOtherSessions(int64_t sessionId) const {
 // Keeps sessions_ up to date with the calls that start and end sessions.
 void Connection::track(Rpc rpc, const google::protobuf::Message& request,
                        const google::protobuf::Message& reply) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  // Steps, the hot path, take no lock here.
+  int64_t id = 0;
   switch (rpc) {
     case Rpc::kStartSession:
-      sessions_.insert(static_cast<const StartSessionReply&>(reply).session_id());
+      id = static_cast<const StartSessionReply&>(reply).session_id();
       break;
     case Rpc::kForkSession:
-      sessions_.insert(static_cast<const ForkSessionReply&>(reply).session_id());
+      id = static_cast<const ForkSessionReply&>(reply).session_id();
       break;
     case Rpc::kEndSession:
-      sessions_.erase(static_cast<const EndSessionRequest&>(request).session_id());
+      id = static_cast<const EndSessionRequest&>(request).session_id();
       break;
     default:
-      break;
+      return;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (rpc == Rpc::kEndSession) {
+    sessions_.erase(id);
+  } else {
+    sessions_.insert(id);
   }
 }
 
