@@ -117,7 +117,7 @@ inline cgym_env_t* connectAndReset(const std::string& endpoint) {
   cgym_env_t* env = nullptr;
   check(cgym_connect(&env, endpoint.c_str(), options), "cgym_connect");
   cgym_options_free(options);
-  check(cgym_env_reset(env, nullptr), "cgym_env_reset");
+  check(cgym_env_reset(env, nullptr, nullptr), "cgym_env_reset");
   return env;
 }
 

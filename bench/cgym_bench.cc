@@ -171,11 +171,13 @@ void stepWithObservation(benchmark::State& state, cgym_env_t* env, const char* s
   const char* spaces[1] = {space};
   for (auto _ : state) {
     cgym_step_result_t* result = nullptr;
-    check(cgym_step(env, actions, 1, spaces, 1, nullptr, 0, &result), "cgym_step");
+    check(cgym_step(env, actions, 1, spaces, 1, nullptr, 0, nullptr, &result), "cgym_step");
+    const cgym_event_t* observation = nullptr;
+    check(cgym_step_result_observation_at(result, 0, &observation),
+          "cgym_step_result_observation_at");
     const char* data = nullptr;
     size_t length = 0;
-    check(cgym_event_get_string(cgym_step_result_observation(result, 0), &data, &length),
-          "cgym_event_get_string");
+    check(cgym_event_get_string(observation, &data, &length), "cgym_event_get_string");
     benchmark::DoNotOptimize(data);
     cgym_step_result_free(result);
   }
@@ -220,7 +222,7 @@ void capiForkEnd(benchmark::State& state) {
 void capiReset(benchmark::State& state) {
   cgym_env_t* env = lifecycleEnv();
   for (auto _ : state) {
-    check(cgym_env_reset(env, nullptr), "cgym_env_reset");
+    check(cgym_env_reset(env, nullptr, nullptr), "cgym_env_reset");
   }
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The C side of the Python benchmark (bench/bench_python.py), loaded with ctypes into the
  * Python process: it registers the benchmark session in-process and times the reference, the
- * same step as the binding's through the C API, in a C loop. It links libcgym.so.0, which the
+ * same step as the binding's through the C API, in a C loop. It links libcgym.so.1, which the
  * process loads once (one SONAME), so the binding sees the registration. */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 
@@ -35,7 +35,7 @@ CGYM_BENCH_EXPORT cgym_env_t* cgym_bench_connect(const char* endpoint) {
     return NULL;
   }
   cgym_options_free(options);
-  if (cgym_env_reset(env, NULL) != CGYM_OK) {
+  if (cgym_env_reset(env, NULL, NULL) != CGYM_OK) {
     cgym_env_free(env);
     return NULL;
   }

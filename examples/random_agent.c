@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   cgym_env_t *env = NULL, *fork = NULL;
   const cgym_space_t* actions = NULL;
   const char *service_version = NULL, *compiler_version = NULL;
-  size_t num_actions = 0;
+  size_t num_actions = 0, fork_actions = 0;
   int episodes = argc > 2 ? atoi(argv[2]) : 3;
   int steps = argc > 3 ? atoi(argv[3]) : 5;
   int episode, step;
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     return fail("version");
   }
   actions = cgym_action_space_space(cgym_env_action_space(env));
-  if (cgym_space_names_count(actions, &num_actions) != CGYM_OK || num_actions == 0) {
+  if (cgym_space_name_count(actions, &num_actions) != CGYM_OK || num_actions == 0) {
     return fail("action space");
   }
   printf("Connected to %s: service %s, compiler %s, action space '%s' with %zu actions\n", argv[1],
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     size_t length = 0;
     char* state = NULL;
     int okay = 0;
-    if (cgym_env_reset(env, &first) != CGYM_OK) return fail("reset");
+    if (cgym_env_reset(env, NULL, &first) != CGYM_OK) return fail("reset");
     if (cgym_event_get_string(first, &text, &length) != CGYM_OK) return fail("observation");
     printf("Episode %d: reset -> \"%.*s\"\n", episode, (int)length, text);
     cgym_event_free(first);
@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
   }
 
   if (cgym_fork(env, &fork) != CGYM_OK) return fail("fork");
-  printf("Forked the last episode: %zu actions on the fork\n", cgym_env_action_count(fork));
+  if (cgym_env_action_count(fork, &fork_actions) != CGYM_OK) return fail("action count");
+  printf("Forked the last episode: %zu actions on the fork\n", fork_actions);
   cgym_env_free(fork);
   if (cgym_env_close(env) != CGYM_OK) return fail("close");
   cgym_env_free(env);

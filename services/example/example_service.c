@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The example service, written in C on cgym.h: CompilerGym's example compiler (reference 5.1),
+ * The example service, written in C on cgym.h: CompilerGym's example compiler service,
  * and the canonical example of a session written in C.
  *
  *   action space   "default": named discrete a, b, c (an action is an int64 index)

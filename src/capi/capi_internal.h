@@ -25,8 +25,10 @@ inline cgym_status_t setError(const Status& status) {
 Status lastError();
 
 // The Status of a callback (a session or reward slot written in C) that returned `code`: OK,
-// or `code` with the message the callback set with cgym_set_error(), or, if it set none,
-// "<slot> failed with <CODE>". Clears the thread's last error, which belongs to the caller.
+// or `code` with the message the callback set with cgym_set_error() for that code, or, if it
+// set none, "<slot> failed with <CODE>". Clears the thread's last error, which belongs to the
+// caller. The one place that turns a callback's result into a Status, so that a C reward and a
+// C session slot that fail the same way give the same message.
 Status callbackStatus(cgym_status_t code, const char* slot);
 
 // Runs the body of an entry point: clears the last error, runs `body` (which returns a
@@ -45,6 +47,19 @@ cgym_status_t guard(Body&& body) noexcept {
   } catch (...) {
     return setError(CGYM_INTERNAL, "Unhandled exception of unknown type");
   }
+}
+
+// The LISTS rule of cgym.h: `_count` functions report a size, `_at` functions check the index.
+template <typename Container>
+Status countOf(const Container& items, size_t* count) {
+  if (count == nullptr) return Status(StatusCode::kInvalidArgument, "count must not be NULL");
+  *count = items.size();
+  return Status::OK();
+}
+inline Status checkIndex(size_t index, size_t size, const char* what) {
+  if (index < size) return Status::OK();
+  return Status(StatusCode::kOutOfRange, std::string(what) + " index " + std::to_string(index) +
+                                             " out of range (" + std::to_string(size) + " items)");
 }
 
 // A Status for a NULL argument that must not be NULL.

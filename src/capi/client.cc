@@ -29,6 +29,11 @@ struct cgym_step_result {
   client::StepResult result;
 };
 
+struct cgym_call_options {
+  // CompilerGym's default deadline for the calls of reset() and step().
+  double timeout = client::StepOptions().timeout;
+};
+
 namespace {
 
 // A reward whose callbacks are C functions. The user data is shared between copies unless
@@ -245,16 +250,12 @@ cgym_status_t cgym_env_close(cgym_env_t* env) {
   });
 }
 
-cgym_status_t cgym_env_reset(cgym_env_t* env, cgym_event_t** observation) {
-  return cgym_env_reset_with_timeout(env, client::ResetOptions().timeout, observation);
-}
-
-cgym_status_t cgym_env_reset_with_timeout(cgym_env_t* env, double timeout_seconds,
-                                          cgym_event_t** observation) {
+cgym_status_t cgym_env_reset(cgym_env_t* env, const cgym_call_options_t* call_options,
+                             cgym_event_t** observation) {
   return guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireEnv(env));
     client::ResetOptions options;
-    options.timeout = timeout_seconds;
+    if (call_options) options.timeout = call_options->timeout;
     std::optional<Event> first;
     CGYM_RETURN_IF_ERROR(env->env->reset(options, &first));
     if (observation) *observation = first ? wrap(new Event(std::move(*first))) : nullptr;
@@ -273,7 +274,6 @@ cgym_status_t cgym_env_set_benchmark(cgym_env_t* env, const char* uri, const voi
 }
 
 const char* cgym_env_benchmark(const cgym_env_t* env) {
-  clearError();
   if (!env || !env->env || !env->env->benchmark()) return "";
   return env->env->benchmark()->uri().c_str();
 }
@@ -301,20 +301,29 @@ cgym_status_t cgym_env_set_action_space(cgym_env_t* env, const char* name) {
 
 // --- Steps --------------------------------------------------------------------------------
 
+cgym_status_t cgym_call_options_new(cgym_call_options_t** out) {
+  return guard([&]() -> Status {
+    CGYM_CHECK_ARG(out);
+    *out = new cgym_call_options();
+    return Status::OK();
+  });
+}
+
+void cgym_call_options_free(cgym_call_options_t* options) { delete options; }
+
+cgym_status_t cgym_call_options_set_timeout(cgym_call_options_t* options, double seconds) {
+  return guard([&]() -> Status {
+    CGYM_CHECK_ARG(options);
+    CGYM_RETURN_IF_ERROR(nonNegative(seconds, "timeout"));
+    options->timeout = seconds;
+    return Status::OK();
+  });
+}
+
 cgym_status_t cgym_step(cgym_env_t* env, const cgym_event_t* const* actions, size_t num_actions,
                         const char* const* observation_spaces, size_t num_observation_spaces,
                         const char* const* reward_spaces, size_t num_reward_spaces,
-                        cgym_step_result_t** result) {
-  return cgym_step_with_timeout(env, actions, num_actions, observation_spaces,
-                                num_observation_spaces, reward_spaces, num_reward_spaces,
-                                client::StepOptions().timeout, result);
-}
-
-cgym_status_t cgym_step_with_timeout(cgym_env_t* env, const cgym_event_t* const* actions,
-                                     size_t num_actions, const char* const* observation_spaces,
-                                     size_t num_observation_spaces,
-                                     const char* const* reward_spaces, size_t num_reward_spaces,
-                                     double timeout_seconds, cgym_step_result_t** result) {
+                        const cgym_call_options_t* call_options, cgym_step_result_t** result) {
   return guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireEnv(env));
     CGYM_CHECK_ARG(result);
@@ -326,7 +335,7 @@ cgym_status_t cgym_step_with_timeout(cgym_env_t* env, const cgym_event_t* const*
       steps.push_back(*unwrap(actions[i]));
     }
     client::StepOptions options;
-    options.timeout = timeout_seconds;
+    if (call_options) options.timeout = call_options->timeout;
     auto names = [](const char* const* list, size_t n, const char* what,
                     std::optional<std::vector<std::string>>* out) -> Status {
       if (!list) return Status::OK();
@@ -350,50 +359,57 @@ cgym_status_t cgym_step_with_timeout(cgym_env_t* env, const cgym_event_t* const*
 
 void cgym_step_result_free(cgym_step_result_t* result) { delete result; }
 
-size_t cgym_step_result_observation_count(const cgym_step_result_t* r) {
-  clearError();
-  return r ? r->result.observations.size() : 0;
+cgym_status_t cgym_step_result_observation_count(const cgym_step_result_t* r, size_t* count) {
+  return guard([&]() -> Status {
+    CGYM_CHECK_ARG(r);
+    return countOf(r->result.observations, count);
+  });
 }
 
-const cgym_event_t* cgym_step_result_observation(const cgym_step_result_t* r, size_t index) {
-  clearError();
-  if (!r || index >= r->result.observations.size()) return nullptr;
-  return wrap(&r->result.observations[index]);
+cgym_status_t cgym_step_result_observation_at(const cgym_step_result_t* r, size_t index,
+                                              const cgym_event_t** observation) {
+  return guard([&]() -> Status {
+    CGYM_CHECK_ARG(r);
+    CGYM_CHECK_ARG(observation);
+    CGYM_RETURN_IF_ERROR(checkIndex(index, r->result.observations.size(), "observation"));
+    *observation = wrap(&r->result.observations[index]);
+    return Status::OK();
+  });
 }
 
-size_t cgym_step_result_reward_count(const cgym_step_result_t* r) {
-  clearError();
-  return r ? r->result.rewards.size() : 0;
+cgym_status_t cgym_step_result_reward_count(const cgym_step_result_t* r, size_t* count) {
+  return guard([&]() -> Status {
+    CGYM_CHECK_ARG(r);
+    return countOf(r->result.rewards, count);
+  });
 }
 
-double cgym_step_result_reward(const cgym_step_result_t* r, size_t index) {
-  clearError();
-  if (!r || index >= r->result.rewards.size()) return 0;
-  return r->result.rewards[index];
+cgym_status_t cgym_step_result_reward_at(const cgym_step_result_t* r, size_t index,
+                                         double* reward) {
+  return guard([&]() -> Status {
+    CGYM_CHECK_ARG(r);
+    CGYM_CHECK_ARG(reward);
+    CGYM_RETURN_IF_ERROR(checkIndex(index, r->result.rewards.size(), "reward"));
+    *reward = r->result.rewards[index];
+    return Status::OK();
+  });
 }
 
-int cgym_step_result_done(const cgym_step_result_t* r) {
-  clearError();
-  return r ? r->result.done : 0;
-}
+int cgym_step_result_done(const cgym_step_result_t* r) { return r ? r->result.done : 0; }
 
 int cgym_step_result_action_had_no_effect(const cgym_step_result_t* r) {
-  clearError();
   return r ? r->result.info.action_had_no_effect : 0;
 }
 
 int cgym_step_result_new_action_space(const cgym_step_result_t* r) {
-  clearError();
   return r ? r->result.info.new_action_space : 0;
 }
 
 const char* cgym_step_result_error_type(const cgym_step_result_t* r) {
-  clearError();
   return r ? r->result.info.error_type.c_str() : "";
 }
 
 const char* cgym_step_result_error_details(const cgym_step_result_t* r) {
-  clearError();
   return r ? r->result.info.error_details.c_str() : "";
 }
 
@@ -479,14 +495,14 @@ cgym_status_t cgym_env_observe_int64s(cgym_env_t* env, const char* space, int64_
       return Status(StatusCode::kFailedPrecondition,
                     std::string("Observation '") + space + "' is not int64 values");
     }
+    *count = data.size();
+    if (capacity == 0) return Status::OK();  // a size query
     if (data.size() > capacity) {
-      *count = data.size();
       return Status(StatusCode::kOutOfRange,
                     "Observation '" + std::string(space) + "' has " + std::to_string(data.size()) +
                         " values, more than the capacity " + std::to_string(capacity));
     }
     std::copy(data.begin(), data.end(), values);
-    *count = data.size();
     return Status::OK();
   });
 }
@@ -652,26 +668,33 @@ cgym_status_t cgym_states_json_to_csv(const char* json, int header, char** csv) 
 
 // --- Episode facts, versions, spaces --------------------------------------------------------
 
-int cgym_env_in_episode(const cgym_env_t* env) {
-  clearError();
-  return env && env->env && env->env->inEpisode();
-}
+int cgym_env_in_episode(const cgym_env_t* env) { return env && env->env && env->env->inEpisode(); }
 
 double cgym_env_episode_reward(const cgym_env_t* env, int* has_reward) {
-  clearError();
   std::optional<double> reward = env && env->env ? env->env->episodeReward() : std::nullopt;
   if (has_reward) *has_reward = reward.has_value();
   return reward.value_or(0);
 }
 
 double cgym_env_episode_walltime(const cgym_env_t* env) {
-  clearError();
   return env && env->env ? env->env->episodeWalltime() : 0;
 }
 
-size_t cgym_env_action_count(const cgym_env_t* env) {
-  clearError();
-  return env && env->env ? env->env->actions().size() : 0;
+cgym_status_t cgym_env_action_count(const cgym_env_t* env, size_t* count) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    return countOf(env->env->actions(), count);
+  });
+}
+
+cgym_status_t cgym_env_action_at(const cgym_env_t* env, size_t index, const cgym_event_t** action) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    CGYM_CHECK_ARG(action);
+    CGYM_RETURN_IF_ERROR(checkIndex(index, env->env->actions().size(), "action"));
+    *action = wrap(&env->env->actions()[index]);
+    return Status::OK();
+  });
 }
 
 cgym_status_t cgym_env_version(cgym_env_t* env, const char** service_version,
@@ -689,42 +712,63 @@ cgym_status_t cgym_env_version(cgym_env_t* env, const char** service_version,
   });
 }
 
-size_t cgym_env_action_space_count(const cgym_env_t* env) {
-  clearError();
-  return env && env->env ? env->env->actionSpaces().size() : 0;
+cgym_status_t cgym_env_action_space_count(const cgym_env_t* env, size_t* count) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    return countOf(env->env->actionSpaces(), count);
+  });
 }
 
-const cgym_action_space_t* cgym_env_action_space_at(const cgym_env_t* env, size_t index) {
-  clearError();
-  if (!env || !env->env || index >= env->env->actionSpaces().size()) return nullptr;
-  return wrap(&env->env->actionSpaces()[index]);
+cgym_status_t cgym_env_action_space_at(const cgym_env_t* env, size_t index,
+                                       const cgym_action_space_t** space) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    CGYM_CHECK_ARG(space);
+    CGYM_RETURN_IF_ERROR(checkIndex(index, env->env->actionSpaces().size(), "action space"));
+    *space = wrap(&env->env->actionSpaces()[index]);
+    return Status::OK();
+  });
 }
 
 const cgym_action_space_t* cgym_env_action_space(const cgym_env_t* env) {
-  clearError();
-  return env && env->env ? wrap(&env->env->actionSpace()) : nullptr;
+  if (!env || !env->env || env->env->actionSpaces().empty()) return nullptr;
+  return wrap(&env->env->actionSpace());
 }
 
-size_t cgym_env_observation_space_count(const cgym_env_t* env) {
-  clearError();
-  return env && env->env ? env->env->observationSpaces().size() : 0;
+cgym_status_t cgym_env_observation_space_count(const cgym_env_t* env, size_t* count) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    return countOf(env->env->observationSpaces(), count);
+  });
 }
 
-const cgym_observation_space_t* cgym_env_observation_space_at(const cgym_env_t* env, size_t index) {
-  clearError();
-  if (!env || !env->env || index >= env->env->observationSpaces().size()) return nullptr;
-  return wrap(&env->env->observationSpaces()[index].message);
+cgym_status_t cgym_env_observation_space_at(const cgym_env_t* env, size_t index,
+                                            const cgym_observation_space_t** space) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    CGYM_CHECK_ARG(space);
+    CGYM_RETURN_IF_ERROR(
+        checkIndex(index, env->env->observationSpaces().size(), "observation space"));
+    *space = wrap(&env->env->observationSpaces()[index].message);
+    return Status::OK();
+  });
 }
 
-size_t cgym_env_reward_space_count(const cgym_env_t* env) {
-  clearError();
-  return env && env->env ? env->env->rewardSpaces().size() : 0;
+cgym_status_t cgym_env_reward_space_count(const cgym_env_t* env, size_t* count) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    return countOf(env->env->rewardSpaces(), count);
+  });
 }
 
-const char* cgym_env_reward_space_name(const cgym_env_t* env, size_t index) {
-  clearError();
-  if (!env || !env->env || index >= env->env->rewardSpaces().size()) return nullptr;
-  return env->env->rewardSpaces()[index]->name().c_str();
+cgym_status_t cgym_env_reward_space_at(const cgym_env_t* env, size_t index, const char** name) {
+  return guard([&]() -> Status {
+    CGYM_RETURN_IF_ERROR(requireEnv(env));
+    CGYM_CHECK_ARG(name);
+    CGYM_RETURN_IF_ERROR(checkIndex(index, env->env->rewardSpaces().size(), "reward space"));
+    *name = env->env->rewardSpaces()[index]->name().c_str();
+    return Status::OK();
+  });
 }
 
 cgym_status_t cgym_env_add_reward(cgym_env_t* env, const char* name,
@@ -732,7 +776,9 @@ cgym_status_t cgym_env_add_reward(cgym_env_t* env, const char* name,
                                   size_t num_observation_spaces, double default_value,
                                   int default_negates_returns, int deterministic,
                                   const cgym_reward_vtable_t* vtable, void* user_data) {
-  return guard([&]() -> Status {
+  // The reward owns user_data whatever happens: release it here if the reward is not made.
+  bool owned = false;
+  const cgym_status_t status = guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireEnv(env));
     CGYM_CHECK_ARG(name);
     CGYM_CHECK_ARG(vtable);
@@ -759,9 +805,12 @@ cgym_status_t cgym_env_add_reward(cgym_env_t* env, const char* name,
     cgym_reward_vtable_t copy{};
     std::memcpy(&copy, vtable, sizeof(copy));
     auto user = std::make_shared<CReward::UserData>(copy, user_data);
+    owned = true;
     env->env->addReward(std::make_unique<CReward>(std::move(spec), std::move(user)));
     return Status::OK();
   });
+  if (!owned && vtable && vtable->version >= 1 && vtable->destroy) vtable->destroy(user_data);
+  return status;
 }
 
 }  // extern "C"

@@ -44,11 +44,19 @@ Status callbackStatus(cgym_status_t code, const char* slot) {
     clearError();
     return Status::OK();
   }
-  Status status = lastError();
+  const Status recorded = lastError();
   clearError();
-  if (status.code() == static_cast<StatusCode>(code) && !status.message().empty()) return status;
-  return Status(static_cast<StatusCode>(code),
-                std::string(slot) + " failed with " + cgym_status_name(code));
+  // A message equal to the code's name is what cgym_set_error(code, NULL) records: none.
+  const char* name = cgym_status_name(code);
+  if (static_cast<cgym_status_t>(recorded.code()) == code && !recorded.message().empty() &&
+      recorded.message() != name) {
+    return Status(static_cast<StatusCode>(code), recorded.message());
+  }
+  if (std::strcmp(name, "UNKNOWN_CODE") == 0) {
+    return Status(static_cast<StatusCode>(code),
+                  std::string(slot) + " failed with code " + std::to_string(code));
+  }
+  return Status(static_cast<StatusCode>(code), std::string(slot) + " failed with " + name);
 }
 
 char* ownedString(const std::string& text) {

@@ -8,13 +8,15 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "capi/capi_internal.h"
-#include "client/transport.h"
+#include "client/inprocess_transport.h"
+#include "common/text.h"
 #include "service/compilation_session.h"
 #include "service/service_main.h"
 
@@ -31,15 +33,32 @@ static_assert(offsetof(cgym_session_vtable_t, handle_session_parameter) == 6 * s
 static_assert(offsetof(cgym_session_vtable_t, destroy) == 7 * sizeof(void*), "vtable layout");
 static_assert(offsetof(cgym_session_vtable_t, compiler_version) == 8 * sizeof(void*),
               "vtable layout");
-static_assert(sizeof(cgym_session_vtable_t) == 9 * sizeof(void*), "vtable layout");
-static_assert(CGYM_SESSION_VTABLE_VERSION == 1,
+static_assert(offsetof(cgym_session_vtable_t, service_data_free) == 9 * sizeof(void*),
+              "vtable layout");
+static_assert(sizeof(cgym_session_vtable_t) == 10 * sizeof(void*), "vtable layout");
+static_assert(CGYM_SESSION_VTABLE_VERSION == 2,
               "a new vtable version needs its size in vtableSizeForVersion()");
+
+namespace cgym::capi {
+// The service data, released by the vtable's service_data_free (if any) when the last
+// definition, frozen copy or session that shares it is gone.
+struct ServiceData {
+  ServiceData(void* data, void (*release)(void*)) : data(data), release(release) {}
+  ServiceData(const ServiceData&) = delete;
+  ServiceData& operator=(const ServiceData&) = delete;
+  ~ServiceData() {
+    if (release) release(data);
+  }
+  void* const data;
+  void (*const release)(void*);
+};
+}  // namespace cgym::capi
 
 // The definition as the C caller builds it. Mutable until it is given to cgym_service_run()
 // or cgym_service_register(), which freeze a copy.
 struct cgym_service_def {
   cgym_session_vtable_t vtable;
-  void* serviceData = nullptr;
+  std::shared_ptr<cgym::capi::ServiceData> serviceData;
   std::vector<compiler_gym::ActionSpace> actionSpaces;
   std::vector<compiler_gym::ObservationSpace> observationSpaces;
 };
@@ -58,6 +77,8 @@ using compiler_gym::ObservationSpace;
 size_t vtableSizeForVersion(uint32_t version) {
   switch (version) {
     case 1:
+      return offsetof(cgym_session_vtable_t, service_data_free);
+    case 2:
       return sizeof(cgym_session_vtable_t);
     default:
       return 0;
@@ -68,7 +89,7 @@ size_t vtableSizeForVersion(uint32_t version) {
 struct FrozenDefinition {
   explicit FrozenDefinition(const cgym_service_def& def)
       : vtable(def.vtable),
-        serviceData(def.serviceData),
+        serviceDataOwner(def.serviceData),
         actionSpaces(def.actionSpaces),
         observationSpaces(def.observationSpaces) {
     // ServiceCore hands sessions its copies of the observation spaces; the slot is given the
@@ -79,39 +100,20 @@ struct FrozenDefinition {
   }
 
   const cgym_session_vtable_t vtable;
-  void* const serviceData;
+  const std::shared_ptr<ServiceData> serviceDataOwner;
+  void* const serviceData = serviceDataOwner->data;
   const std::vector<ActionSpace> actionSpaces;
   const std::vector<ObservationSpace> observationSpaces;
   std::unordered_map<std::string, int32_t> observationIndex;
 };
 
-// The Status of a slot's result. A failing slot's message is the one it recorded with
-// cgym_set_error() for the same code, else "<slot> failed with <CODE>" (a message equal to the
-// code's name, which is what cgym_set_error(code, NULL) records, counts as none). The C ABI's own
-// codes (100 and up) and unknown codes are not gRPC codes: they reach the client as INTERNAL, with
-// the message kept. The thread's last error is cleared either way, so that nothing a slot
-// recorded leaks into the caller's view (an in-process client runs on the same thread).
+// The Status of a slot's result, as the client will see it: callbackStatus() gives the code and
+// message (as for a C reward); the C ABI's own codes (100 and up) and unknown codes are not gRPC
+// codes, so they reach the client as INTERNAL, with the message kept.
 Status slotStatus(const char* slot, cgym_status_t code) {
-  if (code == CGYM_OK) {
-    clearError();
-    return Status::OK();
-  }
-  const Status recorded = lastError();
-  clearError();
-  const char* name = cgym_status_name(code);
-  std::string message;
-  if (static_cast<cgym_status_t>(recorded.code()) == code && !recorded.message().empty() &&
-      recorded.message() != name) {
-    message = recorded.message();
-  } else if (std::strcmp(name, "UNKNOWN_CODE") == 0) {
-    message = std::string(slot) + " failed with code " + std::to_string(code);
-  } else {
-    message = std::string(slot) + " failed with " + name;
-  }
-  const StatusCode wireCode = code >= CGYM_CANCELLED && code <= CGYM_UNAUTHENTICATED
-                                  ? static_cast<StatusCode>(code)
-                                  : StatusCode::kInternal;
-  return Status(wireCode, std::move(message));
+  Status status = callbackStatus(code, slot);
+  if (status.ok() || (code >= CGYM_CANCELLED && code <= CGYM_UNAUTHENTICATED)) return status;
+  return Status(StatusCode::kInternal, status.message());
 }
 
 // A C session seen as a CompilationSession: each method calls its vtable slot.
@@ -262,6 +264,20 @@ Status freeze(const cgym_service_def* def, std::shared_ptr<const FrozenDefinitio
                   "The service definition has no observation space: add one with "
                   "cgym_service_def_add_observation_space()");
   }
+  // Names identify spaces on the wire: a second space of a name could never be reached.
+  const auto unique = [](const auto& spaces, const char* kind) -> Status {
+    std::set<std::string> seen;
+    for (const auto& space : spaces) {
+      if (!seen.insert(space.name()).second) {
+        return Status(StatusCode::kInvalidArgument, std::string("The service definition has two ") +
+                                                        kind + " spaces named '" +
+                                                        truncateForMessage(space.name()) + "'");
+      }
+    }
+    return Status::OK();
+  };
+  CGYM_RETURN_IF_ERROR(unique(def->actionSpaces, "action"));
+  CGYM_RETURN_IF_ERROR(unique(def->observationSpaces, "observation"));
   *out = std::make_shared<const FrozenDefinition>(*def);
   return Status::OK();
 }
@@ -283,7 +299,8 @@ extern "C" {
 
 cgym_status_t cgym_service_def_new(cgym_service_def_t** out, const cgym_session_vtable_t* vtable,
                                    void* service_data) {
-  return guard([&]() -> Status {
+  bool owned = false;
+  const cgym_status_t status = guard([&]() -> Status {
     CGYM_CHECK_ARG(out);
     CGYM_CHECK_ARG(vtable);
     if (vtable->version == 0) {
@@ -311,10 +328,17 @@ cgym_status_t cgym_service_def_new(cgym_service_def_t** out, const cgym_session_
                       std::string("The session vtable's required slot ") + slot + " is NULL");
       }
     }
-    def->serviceData = service_data;
+    def->serviceData = std::make_shared<ServiceData>(service_data, def->vtable.service_data_free);
+    owned = true;
     *out = def.release();
     return Status::OK();
   });
+  // The def owns service_data from the call on: a failed call releases it at once.
+  if (!owned && vtable && vtableSizeForVersion(vtable->version) > 0 && vtable->version >= 2 &&
+      vtable->service_data_free) {
+    vtable->service_data_free(service_data);
+  }
+  return status;
 }
 
 void cgym_service_def_free(cgym_service_def_t* def) { delete def; }
@@ -378,6 +402,8 @@ cgym_status_t cgym_service_register(const char* name, const cgym_service_def_t* 
     return Status::OK();
   });
 }
+
+void cgym_service_stop(void) { cgym::runtime::requestStop(); }
 
 cgym_status_t cgym_service_unregister(const char* name) {
   return guard([&]() -> Status {

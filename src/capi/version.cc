@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cgym.h"
-#include "service/service_core.h"
+#include "common/protocol.h"
 
 #define CGYM_STR2(x) #x
 #define CGYM_STR(x) CGYM_STR2(x)

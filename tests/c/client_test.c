@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The client half of cgym.h from C: every function, its success and its error paths, against
  * the example services (C++ and, when built, C) as managed services. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,22 +12,7 @@
 #include <cmocka.h>
 
 #include "cgym.h"
-
-/* Asserts that `call` failed with `code`, and that the last error says so with a message. */
-#define assert_fails(call, code)                        \
-  do {                                                  \
-    assert_int_equal((call), (code));                   \
-    assert_int_equal(cgym_last_error_code(), (code));   \
-    assert_true(strlen(cgym_last_error_message()) > 0); \
-  } while (0)
-
-#define assert_ok(call)                                                           \
-  do {                                                                            \
-    cgym_status_t status_ = (call);                                               \
-    if (status_ != CGYM_OK) fail_msg("%s: %s", #call, cgym_last_error_message()); \
-    assert_int_equal(cgym_last_error_code(), CGYM_OK);                            \
-    assert_string_equal(cgym_last_error_message(), "");                           \
-  } while (0)
+#include "test_util.h"
 
 static const char* service_path(void** state) { return (const char*)*state; }
 
@@ -97,24 +83,26 @@ static void test_connect_errors(void** state) {
 
 static void test_calls_on_null_env(void** state) {
   cgym_step_result_t* result = NULL;
+  const cgym_event_t* observation = NULL;
+  size_t count = 0;
   double value = 0;
   (void)state;
-  assert_fails(cgym_env_reset(NULL, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_env_reset(NULL, NULL, NULL), CGYM_INVALID_ARGUMENT);
   assert_fails(cgym_env_close(NULL), CGYM_INVALID_ARGUMENT);
-  assert_fails(cgym_step(NULL, NULL, 0, NULL, 0, NULL, 0, &result), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step(NULL, NULL, 0, NULL, 0, NULL, 0, NULL, &result), CGYM_INVALID_ARGUMENT);
   assert_fails(cgym_step_index(NULL, 0, NULL, NULL), CGYM_INVALID_ARGUMENT);
   assert_fails(cgym_env_observe_double(NULL, "runtime", &value), CGYM_INVALID_ARGUMENT);
   assert_fails(cgym_fork(NULL, NULL), CGYM_INVALID_ARGUMENT);
   assert_fails(cgym_send_param(NULL, "k", "v", 0, NULL), CGYM_INVALID_ARGUMENT);
   assert_int_equal(cgym_env_in_episode(NULL), 0);
-  assert_int_equal(cgym_env_action_count(NULL), 0);
+  assert_fails(cgym_env_action_count(NULL, &count), CGYM_INVALID_ARGUMENT);
   assert_true(cgym_env_episode_reward(NULL, NULL) == 0);
   assert_true(cgym_env_episode_walltime(NULL) == 0);
   assert_string_equal(cgym_env_benchmark(NULL), "");
   assert_null(cgym_env_action_space(NULL));
-  assert_int_equal(cgym_env_observation_space_count(NULL), 0);
-  assert_int_equal(cgym_step_result_observation_count(NULL), 0);
-  assert_null(cgym_step_result_observation(NULL, 0));
+  assert_fails(cgym_env_observation_space_count(NULL, &count), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step_result_observation_count(NULL, &count), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step_result_observation_at(NULL, 0, &observation), CGYM_INVALID_ARGUMENT);
   assert_int_equal(cgym_step_result_done(NULL), 0);
   assert_string_equal(cgym_step_result_error_type(NULL), "");
   cgym_env_free(NULL);
@@ -128,7 +116,7 @@ static void test_before_reset(void** state) {
   assert_int_equal(cgym_env_in_episode(env), 0);
   assert_fails(cgym_step_index(env, 0, NULL, NULL), CGYM_SESSION_NOT_FOUND);
   assert_string_equal(cgym_last_error_message(), "Must call reset() before step()");
-  assert_fails(cgym_step(env, NULL, 0, NULL, 0, NULL, 0, &result), CGYM_SESSION_NOT_FOUND);
+  assert_fails(cgym_step(env, NULL, 0, NULL, 0, NULL, 0, NULL, &result), CGYM_SESSION_NOT_FOUND);
   assert_fails(cgym_env_observe(env, "ir", &obs), CGYM_SESSION_NOT_FOUND);
   assert_fails(cgym_send_param(env, "k", "v", 0, NULL), CGYM_SESSION_NOT_FOUND);
   assert_string_equal(cgym_last_error_message(), "Must call reset() before send_params()");
@@ -144,20 +132,27 @@ static void test_episode(void** state) {
   size_t length = 0;
   int done = -1;
   const char *service = NULL, *compiler = NULL;
+  const cgym_action_space_t* action_space = NULL;
+  const cgym_observation_space_t* observation_space = NULL;
+  const cgym_event_t* action = NULL;
+  int64_t value = -1;
+  double reward = 0;
 
   assert_ok(cgym_env_version(env, &service, &compiler));
   assert_string_equal(service, "0.2.5");
   assert_string_equal(compiler, "1.0.0");
   assert_string_equal(cgym_action_space_name(cgym_env_action_space(env)), "default");
-  assert_int_equal(cgym_env_action_space_count(env), 1);
-  assert_non_null(cgym_env_action_space_at(env, 0));
-  assert_null(cgym_env_action_space_at(env, 1));
-  assert_int_equal(cgym_env_observation_space_count(env), 3);
-  assert_string_equal(cgym_observation_space_name(cgym_env_observation_space_at(env, 1)),
-                      "features");
-  assert_null(cgym_env_observation_space_at(env, 3));
+  assert_int_equal(env_action_space_count(env), 1);
+  assert_non_null(env_action_space_at(env, 0));
+  assert_fails(cgym_env_action_space_at(env, 1, &action_space), CGYM_OUT_OF_RANGE);
+  assert_fails(cgym_env_action_space_at(env, 0, NULL), CGYM_INVALID_ARGUMENT);
+  assert_int_equal(env_observation_space_count(env), 3);
+  assert_string_equal(cgym_observation_space_name(env_observation_space_at(env, 1)), "features");
+  assert_fails(cgym_env_observation_space_at(env, 3, &observation_space), CGYM_OUT_OF_RANGE);
+  assert_null(observation_space);
+  assert_fails(cgym_env_observation_space_count(env, NULL), CGYM_INVALID_ARGUMENT);
 
-  assert_ok(cgym_env_reset(env, &obs));
+  assert_ok(cgym_env_reset(env, NULL, &obs));
   assert_int_equal(cgym_event_kind(obs), CGYM_EVENT_STRING);
   assert_ok(cgym_event_get_string(obs, &data, &length));
   assert_int_equal(length, 13);
@@ -174,13 +169,24 @@ static void test_episode(void** state) {
   assert_fails(cgym_step_index(env, 100, &done, NULL), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "Out-of-range");
   assert_int_equal(cgym_env_in_episode(env), 1);
-  assert_int_equal(cgym_env_action_count(env), 3);
+  /* The episode's actions: the two applied and the rejected one, in order. */
+  assert_int_equal(env_action_count(env), 3);
+  /* No reward spaces at all: an unknown reward is NOT_FOUND, as with reward spaces. */
+  assert_int_equal(env_reward_space_count(env), 0);
+  assert_fails(cgym_env_reward(env, "nope", &reward), CGYM_NOT_FOUND);
+  assert_ok(cgym_env_action_at(env, 0, &action));
+  assert_ok(cgym_event_get_int64(action, &value));
+  assert_int_equal(value, 1);
+  assert_ok(cgym_env_action_at(env, 1, &action));
+  assert_ok(cgym_event_get_int64(action, &value));
+  assert_int_equal(value, 2);
+  assert_fails(cgym_env_action_at(env, 3, &action), CGYM_OUT_OF_RANGE);
   assert_ok(cgym_env_close(env));
   assert_ok(cgym_env_close(env));
   assert_int_equal(cgym_env_in_episode(env), 0);
   /* After close: no episode until the next reset, which reconnects. */
   assert_fails(cgym_step_index(env, 0, &done, NULL), CGYM_SESSION_NOT_FOUND);
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_step_index(env, 0, &done, NULL));
   cgym_env_free(env);
 }
@@ -193,26 +199,28 @@ static void test_step_with_spaces(void** state) {
   const char* unknown[] = {"nope"};
   cgym_step_result_t* result = NULL;
   const uint64_t* shape = NULL;
+  const cgym_event_t* observation = NULL;
   size_t ndim = 0;
   double value = -1;
 
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_event_new_int64(&a, 0));
   assert_ok(cgym_event_new_int64(&b, 2));
   actions[0] = a;
   actions[1] = b;
-  assert_ok(cgym_step(env, actions, 2, observations, 3, NULL, 0, &result));
-  assert_int_equal(cgym_step_result_observation_count(result), 3);
-  assert_int_equal(cgym_event_kind(cgym_step_result_observation(result, 0)),
-                   CGYM_EVENT_INT64_TENSOR);
-  assert_ok(cgym_event_tensor_shape(cgym_step_result_observation(result, 0), &shape, &ndim));
+  assert_ok(cgym_step(env, actions, 2, observations, 3, NULL, 0, NULL, &result));
+  assert_int_equal(result_observation_count(result), 3);
+  assert_int_equal(cgym_event_kind(result_observation(result, 0)), CGYM_EVENT_INT64_TENSOR);
+  assert_ok(cgym_event_tensor_shape(result_observation(result, 0), &shape, &ndim));
   assert_int_equal(ndim, 1);
   assert_int_equal(shape[0], 3);
-  assert_ok(cgym_event_get_double(cgym_step_result_observation(result, 1), &value));
+  assert_ok(cgym_event_get_double(result_observation(result, 1), &value));
   assert_true(value == 0.0);
-  assert_null(cgym_step_result_observation(result, 3));
-  assert_int_equal(cgym_step_result_reward_count(result), 0);
-  assert_true(cgym_step_result_reward(result, 0) == 0.0);
+  assert_fails(cgym_step_result_observation_at(result, 3, &observation), CGYM_OUT_OF_RANGE);
+  assert_null(observation);
+  assert_int_equal(result_reward_count(result), 0);
+  assert_fails(cgym_step_result_reward_at(result, 0, &value), CGYM_OUT_OF_RANGE);
+  assert_fails(cgym_step_result_reward_count(result, NULL), CGYM_INVALID_ARGUMENT);
   assert_int_equal(cgym_step_result_done(result), 0);
   assert_int_equal(cgym_step_result_action_had_no_effect(result), 0);
   assert_int_equal(cgym_step_result_new_action_space(result), 0);
@@ -221,14 +229,14 @@ static void test_step_with_spaces(void** state) {
   cgym_step_result_free(result);
   result = NULL;
   /* No observations at all; unknown spaces; NULL actions with a count. */
-  assert_ok(cgym_step(env, actions, 1, observations, 0, NULL, 0, &result));
-  assert_int_equal(cgym_step_result_observation_count(result), 0);
+  assert_ok(cgym_step(env, actions, 1, observations, 0, NULL, 0, NULL, &result));
+  assert_int_equal(result_observation_count(result), 0);
   cgym_step_result_free(result);
   result = NULL;
-  assert_fails(cgym_step(env, actions, 1, unknown, 1, NULL, 0, &result), CGYM_NOT_FOUND);
-  assert_fails(cgym_step(env, actions, 1, NULL, 0, unknown, 1, &result), CGYM_NOT_FOUND);
-  assert_fails(cgym_step(env, NULL, 1, NULL, 0, NULL, 0, &result), CGYM_INVALID_ARGUMENT);
-  assert_fails(cgym_step(env, actions, 1, NULL, 0, NULL, 0, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step(env, actions, 1, unknown, 1, NULL, 0, NULL, &result), CGYM_NOT_FOUND);
+  assert_fails(cgym_step(env, actions, 1, NULL, 0, unknown, 1, NULL, &result), CGYM_NOT_FOUND);
+  assert_fails(cgym_step(env, NULL, 1, NULL, 0, NULL, 0, NULL, &result), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step(env, actions, 1, NULL, 0, NULL, 0, NULL, NULL), CGYM_INVALID_ARGUMENT);
   assert_null(result);
   cgym_event_free(a);
   cgym_event_free(b);
@@ -244,10 +252,19 @@ static void test_observations(void** state) {
   double value = -1;
   cgym_event_t* event = NULL;
 
-  assert_ok(cgym_env_reset(env, NULL));
-  /* Capacity 0 asks for the size: OUT_OF_RANGE, with the count set. */
-  assert_fails(cgym_env_observe_int64s(env, "features", NULL, 0, &count), CGYM_OUT_OF_RANGE);
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  /* NULL with capacity 0 asks for the size; a buffer too small is OUT_OF_RANGE, with the count
+   * set; a NULL buffer with a capacity is a bad argument. */
+  assert_ok(cgym_env_observe_int64s(env, "features", NULL, 0, &count));
   assert_int_equal(count, 3);
+  count = 0;
+  assert_ok(cgym_env_observe_int64s(env, "features", values, 0, &count));
+  assert_int_equal(count, 3);
+  assert_int_equal(values[0], 9); /* capacity 0: nothing copied */
+  count = 0;
+  assert_fails(cgym_env_observe_int64s(env, "features", values, 1, &count), CGYM_OUT_OF_RANGE);
+  assert_int_equal(count, 3);
+  assert_fails(cgym_env_observe_int64s(env, "features", NULL, 3, &count), CGYM_INVALID_ARGUMENT);
   assert_ok(cgym_env_observe_int64s(env, "features", values, 3, &count));
   assert_int_equal(count, 3);
   assert_int_equal(values[0], 0);
@@ -281,6 +298,7 @@ typedef struct {
   int updates;
   int destroyed;
   int fail;
+  cgym_status_t fail_silently; /* returned without a message when not CGYM_OK */
 } counter_t;
 
 static cgym_status_t counter_reset(void* user_data, const char* benchmark) {
@@ -297,6 +315,7 @@ static cgym_status_t counter_update(void* user_data, const cgym_event_t* const* 
   double runtime = -1;
   (void)actions;
   if (c->fail) return cgym_set_error(CGYM_ABORTED, "reward refused");
+  if (c->fail_silently != CGYM_OK) return cgym_set_error(c->fail_silently, NULL);
   assert_int_equal(num_observations, 1);
   if (cgym_event_get_double(observations[0], &runtime) != CGYM_OK) return CGYM_CALLBACK_ERROR;
   c->updates++;
@@ -310,34 +329,45 @@ static void test_c_reward(void** state) {
   static const cgym_reward_vtable_t vtable = {CGYM_REWARD_VTABLE_VERSION, counter_reset,
                                               counter_update, NULL, counter_destroy};
   cgym_reward_vtable_t bad = vtable;
-  counter_t counter = {0, 0, 0, 0};
+  counter_t counter = {0, 0, 0, 0, CGYM_OK};
+  counter_t rejected = {0, 0, 0, 0, CGYM_OK};
   const char* inputs[] = {"runtime"};
   const char* unknown[] = {"nope"};
   cgym_env_t* env = connect_env(service_path(state), NULL, NULL);
   double reward = -1;
   int done = 0, has = -1;
+  const char* name = NULL;
+  size_t count = 0;
 
   assert_ok(cgym_env_add_reward(env, "count", inputs, 1, 0, 0, 1, &vtable, &counter));
+  /* A failed call still takes the user data: destroy releases it before the call returns
+   * (not for a vtable of version 0, whose layout is unknown). */
   bad.version = 0;
-  assert_fails(cgym_env_add_reward(env, "bad", inputs, 1, 0, 0, 1, &bad, &counter),
+  assert_fails(cgym_env_add_reward(env, "bad", inputs, 1, 0, 0, 1, &bad, &rejected),
                CGYM_INVALID_ARGUMENT);
+  assert_int_equal(rejected.destroyed, 0);
   bad = vtable;
   bad.update = NULL;
-  assert_fails(cgym_env_add_reward(env, "bad", inputs, 1, 0, 0, 1, &bad, &counter),
+  assert_fails(cgym_env_add_reward(env, "bad", inputs, 1, 0, 0, 1, &bad, &rejected),
                CGYM_INVALID_ARGUMENT);
-  assert_fails(cgym_env_add_reward(env, "bad", unknown, 1, 0, 0, 1, &vtable, &counter),
+  assert_int_equal(rejected.destroyed, 1);
+  assert_fails(cgym_env_add_reward(env, "bad", unknown, 1, 0, 0, 1, &vtable, &rejected),
                CGYM_NOT_FOUND);
-  assert_fails(cgym_env_add_reward(env, NULL, inputs, 1, 0, 0, 1, &vtable, &counter),
+  assert_fails(cgym_env_add_reward(env, NULL, inputs, 1, 0, 0, 1, &vtable, &rejected),
                CGYM_INVALID_ARGUMENT);
+  assert_int_equal(rejected.destroyed, 3);
+  assert_fails(cgym_env_add_reward(NULL, "bad", inputs, 1, 0, 0, 1, &vtable, &rejected),
+               CGYM_INVALID_ARGUMENT);
+  assert_int_equal(rejected.destroyed, 4);
   /* The example service has no default reward (no observation with a default value): the
    * one added. */
-  assert_int_equal(cgym_env_reward_space_count(env), 1);
-  assert_string_equal(cgym_env_reward_space_name(env, 0), "count");
-  assert_null(cgym_env_reward_space_name(env, 1));
-  assert_null(cgym_env_reward_space_name(NULL, 0));
-  assert_int_equal(cgym_env_reward_space_count(NULL), 0);
+  assert_int_equal(env_reward_space_count(env), 1);
+  assert_string_equal(env_reward_space_at(env, 0), "count");
+  assert_fails(cgym_env_reward_space_at(env, 1, &name), CGYM_OUT_OF_RANGE);
+  assert_fails(cgym_env_reward_space_at(NULL, 0, &name), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_env_reward_space_count(NULL, &count), CGYM_INVALID_ARGUMENT);
   assert_ok(cgym_env_set_reward_space(env, "count"));
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_int_equal(counter.resets, 1);
   assert_ok(cgym_step_index(env, 0, &done, &reward));
   assert_true(reward == 1.0);
@@ -350,6 +380,15 @@ static void test_c_reward(void** state) {
   assert_fails(cgym_step_index(env, 0, &done, &reward), CGYM_ABORTED);
   assert_string_equal(cgym_last_error_message(), "reward refused");
   counter.fail = 0;
+  /* Without a message, the same one as a session slot's: "<slot> failed with <CODE>". */
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  counter.fail_silently = CGYM_ABORTED;
+  assert_fails(cgym_step_index(env, 0, &done, &reward), CGYM_ABORTED);
+  assert_string_equal(cgym_last_error_message(), "reward update failed with ABORTED");
+  counter.fail_silently = 999;
+  assert_fails(cgym_step_index(env, 0, &done, &reward), 999);
+  assert_string_equal(cgym_last_error_message(), "reward update failed with code 999");
+  counter.fail_silently = CGYM_OK;
   cgym_env_free(env);
   assert_int_equal(counter.destroyed, 1);
 }
@@ -358,16 +397,16 @@ static void test_fork(void** state) {
   cgym_env_t* env = connect_env(service_path(state), NULL, NULL);
   cgym_env_t* fork = NULL;
   int done = 0;
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_step_index(env, 0, &done, NULL));
   assert_ok(cgym_step_index(env, 1, &done, NULL));
   assert_fails(cgym_fork(env, NULL), CGYM_INVALID_ARGUMENT);
   assert_ok(cgym_fork(env, &fork));
-  assert_int_equal(cgym_env_action_count(fork), 2);
+  assert_int_equal(env_action_count(fork), 2);
   assert_string_equal(cgym_env_benchmark(fork), cgym_env_benchmark(env));
   assert_ok(cgym_step_index(fork, 2, &done, NULL));
-  assert_int_equal(cgym_env_action_count(fork), 3);
-  assert_int_equal(cgym_env_action_count(env), 2);
+  assert_int_equal(env_action_count(fork), 3);
+  assert_int_equal(env_action_count(env), 2);
   assert_ok(cgym_env_close(env));
   assert_ok(cgym_step_index(fork, 2, &done, NULL)); /* the service lives on for the fork */
   cgym_env_free(fork);
@@ -381,7 +420,7 @@ static void test_params(void** state) {
   const char* keys[] = {"service.benchmark_cache.set_max_size_in_bytes",
                         "service.benchmark_cache.get_max_size_in_bytes"};
   const char* values[] = {"256", ""};
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_send_param(env, "service.benchmark_cache.get_max_size_in_bytes", "", 0, &reply));
   assert_string_equal(reply, "54525952");
   cgym_free(reply);
@@ -394,9 +433,27 @@ static void test_params(void** state) {
   assert_string_equal(cgym_last_error_message(), "Unknown parameter: unknown.key");
   assert_fails(cgym_send_param(env, NULL, "", 0, &reply), CGYM_INVALID_ARGUMENT);
   assert_fails(cgym_send_params(env, NULL, NULL, 1, 0, &replies), CGYM_INVALID_ARGUMENT);
-  /* Resent after every reset: the service rejects it there, which shows it was sent. */
+  /* A parameter to resend that the service rejects is not kept: the next reset works. */
   assert_fails(cgym_send_param(env, "unknown.resent", "1", 1, NULL), CGYM_INVALID_ARGUMENT);
-  assert_fails(cgym_env_reset(env, NULL), CGYM_INVALID_ARGUMENT);
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  /* A kept one is resent after every reset, and sending its key without resend withdraws it. */
+  assert_ok(cgym_send_param(env, keys[0], "1000", 1, NULL));
+  assert_ok(cgym_send_param(env, keys[0], "2000", 0, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  assert_ok(cgym_send_param(env, keys[1], "", 0, &reply));
+  assert_string_equal(reply, "2000"); /* not set back to 1000 by the reset */
+  cgym_free(reply);
+  assert_ok(cgym_send_param(env, keys[0], "3000", 1, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  assert_ok(cgym_send_param(env, keys[0], "4000", 0, NULL)); /* withdraws it */
+  assert_ok(cgym_send_param(env, keys[1], "", 0, &reply));
+  assert_string_equal(reply, "4000");
+  cgym_free(reply);
+  /* Invalid UTF-8 is refused before anything is sent. */
+  assert_fails(cgym_send_param(env, "bad\xff", "1", 0, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_send_param(env, keys[0], "\xc3", 0, NULL), CGYM_INVALID_ARGUMENT);
+  assert_ok(cgym_env_set_benchmark(env, "benchmark://bad\xff", NULL, 0));
+  assert_fails(cgym_env_reset(env, NULL, NULL), CGYM_INVALID_ARGUMENT);
   cgym_env_free(env);
 }
 
@@ -405,7 +462,7 @@ static void test_state(void** state) {
   cgym_env_t* other = connect_env(service_path(state), NULL, NULL);
   char *json = NULL, *csv = NULL, *result = NULL, *back = NULL;
   int done = 0, okay = 0;
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_step_name(env, "a", &done, NULL));
   assert_ok(cgym_step_name(env, "c", &done, NULL));
   assert_ok(cgym_env_state_json(env, &json));
@@ -415,7 +472,7 @@ static void test_state(void** state) {
       strncmp(csv, "benchmark,reward,walltime,commandline\nbenchmark://example-compiler-v0/foo,,",
               74) == 0);
   assert_ok(cgym_env_apply_state(other, json));
-  assert_int_equal(cgym_env_action_count(other), 2);
+  assert_int_equal(env_action_count(other), 2);
   assert_ok(cgym_env_validate(env, json, &okay, &result));
   assert_int_equal(okay, 1);
   assert_true(strstr(result, "\"actions_replay_failed\": false") != NULL);
@@ -456,7 +513,18 @@ static void test_timeouts(void** state) {
   cgym_event_t* action = NULL;
   cgym_step_result_t* result = NULL;
   cgym_event_t* observation = NULL;
+  cgym_call_options_t *minute = NULL, *expired = NULL, *forever = NULL;
   int done = 1;
+  assert_fails(cgym_call_options_new(NULL), CGYM_INVALID_ARGUMENT);
+  assert_ok(cgym_call_options_new(&minute));
+  assert_ok(cgym_call_options_set_timeout(minute, 60));
+  assert_ok(cgym_call_options_new(&expired));
+  assert_ok(cgym_call_options_set_timeout(expired, 0));
+  assert_ok(cgym_call_options_new(&forever));
+  assert_ok(cgym_call_options_set_timeout(forever, INFINITY));
+  assert_fails(cgym_call_options_set_timeout(minute, NAN), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_call_options_set_timeout(minute, -1), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_call_options_set_timeout(NULL, 1), CGYM_INVALID_ARGUMENT);
   assert_ok(cgym_options_new(&options));
   assert_ok(cgym_options_set_benchmark(options, "benchmark://example-compiler-v0/foo", "x", 1));
   assert_ok(cgym_options_set_observation_space(options, "ir"));
@@ -464,33 +532,44 @@ static void test_timeouts(void** state) {
   assert_ok(cgym_connect(&env, service_path(state), options));
   cgym_options_free(options);
 
-  assert_ok(cgym_env_reset_with_timeout(env, 60, &observation));
+  assert_ok(cgym_env_reset(env, minute, &observation));
   assert_int_equal(cgym_event_kind(observation), CGYM_EVENT_STRING);
   cgym_event_free(observation);
   assert_ok(cgym_event_new_int64(&action, 1));
-  assert_ok(cgym_step_with_timeout(env, (const cgym_event_t* const*)&action, 1, NULL, 0, NULL, 0,
-                                   60, &result));
+  assert_ok(
+      cgym_step(env, (const cgym_event_t* const*)&action, 1, NULL, 0, NULL, 0, minute, &result));
   assert_int_equal(cgym_step_result_done(result), 0);
   cgym_step_result_free(result);
   result = NULL;
+  /* No deadline at all. */
+  assert_ok(
+      cgym_step(env, (const cgym_event_t* const*)&action, 1, NULL, 0, NULL, 0, forever, &result));
+  assert_int_equal(cgym_step_result_done(result), 0);
+  assert_string_equal(cgym_step_result_error_type(result), "");
+  cgym_step_result_free(result);
+  result = NULL;
   /* A deadline that has passed fails the step: the episode ends with the error in the info. */
-  assert_ok(cgym_step_with_timeout(env, (const cgym_event_t* const*)&action, 1, NULL, 0, NULL, 0, 0,
-                                   &result));
+  assert_ok(
+      cgym_step(env, (const cgym_event_t* const*)&action, 1, NULL, 0, NULL, 0, expired, &result));
   assert_int_equal(cgym_step_result_done(result), 1);
   assert_string_equal(cgym_step_result_error_type(result), "TimeoutError");
   assert_string_equal(cgym_step_result_error_details(result), "Deadline Exceeded (0.0 seconds)");
   assert_int_equal(cgym_env_in_episode(env), 0);
   cgym_step_result_free(result);
   /* ...and fails a reset, as a broken service does (one attempt allowed here). */
-  assert_fails(cgym_env_reset_with_timeout(env, 0, NULL), CGYM_SERVICE_INIT);
+  assert_fails(cgym_env_reset(env, expired, NULL), CGYM_SERVICE_INIT);
   assert_true(strstr(cgym_last_error_message(), "Deadline Exceeded (0.0 seconds)") != NULL);
-  /* The env recovers with a reset that has time. */
-  assert_ok(cgym_env_reset_with_timeout(env, 60, NULL));
+  /* The env recovers with a reset that has time, or no deadline. */
+  assert_ok(cgym_env_reset(env, minute, NULL));
   assert_ok(cgym_step_index(env, 1, &done, NULL));
   assert_int_equal(done, 0);
-  assert_fails(cgym_env_reset_with_timeout(NULL, 1, NULL), CGYM_INVALID_ARGUMENT);
-  assert_fails(cgym_step_with_timeout(env, NULL, 0, NULL, 0, NULL, 0, 1, NULL),
-               CGYM_INVALID_ARGUMENT);
+  assert_ok(cgym_env_reset(env, forever, NULL));
+  assert_fails(cgym_env_reset(NULL, minute, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step(env, NULL, 0, NULL, 0, NULL, 0, minute, NULL), CGYM_INVALID_ARGUMENT);
+  cgym_call_options_free(minute);
+  cgym_call_options_free(expired);
+  cgym_call_options_free(forever);
+  cgym_call_options_free(NULL);
   cgym_event_free(action);
   cgym_env_free(env);
 }
@@ -501,7 +580,7 @@ static void test_episode_facts(void** state) {
   assert_ok(cgym_env_set_benchmark(env, "benchmark://example-compiler-v0/bar", "x", 1));
   assert_fails(cgym_env_set_benchmark(env, NULL, NULL, 0), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_env_benchmark(env), "");
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_string_equal(cgym_env_benchmark(env), "benchmark://example-compiler-v0/bar");
   assert_true(cgym_env_episode_reward(env, &has) == 0);
   assert_int_equal(has, 0);

@@ -6,6 +6,8 @@
  * session that init or fork made destroyed exactly once. Then the C example service binary
  * as a managed service.
  */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, nanosleep */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,10 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cgym.h"
+#include "test_util.h"
 
 /* --- A session with a counter ------------------------------------------------------------ */
 
@@ -209,25 +214,6 @@ static cgym_session_vtable_t full_vtable(void) {
 
 /* --- Helpers ----------------------------------------------------------------------------- */
 
-#define assert_ok(expr)                                                                    \
-  do {                                                                                     \
-    cgym_status_t status_ = (expr);                                                        \
-    if (status_ != CGYM_OK) {                                                              \
-      fail_msg("%s: %s: %s", #expr, cgym_status_name(status_), cgym_last_error_message()); \
-    }                                                                                      \
-  } while (0)
-
-#define assert_status(expr, code)                                            \
-  do {                                                                       \
-    cgym_status_t status_ = (expr);                                          \
-    if (status_ != (code)) {                                                 \
-      fail_msg("%s: expected %s, got %s: %s", #expr, cgym_status_name(code), \
-               cgym_status_name(status_), cgym_last_error_message());        \
-    }                                                                        \
-    assert_int_equal(cgym_last_error_code(), (code));                        \
-    assert_true(strlen(cgym_last_error_message()) > 0);                      \
-  } while (0)
-
 static void add_action_space(cgym_service_def_t* def, const char* name, int64_t n) {
   cgym_space_t* space = NULL;
   cgym_action_space_t* action_space = NULL;
@@ -300,7 +286,7 @@ static cgym_status_t step_one(cgym_env_t* env, int64_t action, cgym_step_result_
   cgym_status_t status;
   assert_ok(cgym_event_new_int64(&event, action));
   actions[0] = event;
-  status = cgym_step(env, actions, 1, NULL, 0, NULL, 0, result);
+  status = cgym_step(env, actions, 1, NULL, 0, NULL, 0, NULL, result);
   cgym_event_free(event);
   return status;
 }
@@ -332,29 +318,29 @@ static void test_def_new_errors(void** state) {
   cgym_service_def_t* def = sentinel;
   (void)state;
 
-  assert_status(cgym_service_def_new(NULL, &vtable, NULL), CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_def_new(&def, NULL, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(NULL, &vtable, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(&def, NULL, NULL), CGYM_INVALID_ARGUMENT);
   vtable.version = 0;
-  assert_status(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
   vtable.version = CGYM_SESSION_VTABLE_VERSION + 1;
-  assert_status(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
   assert_non_null(strstr(cgym_last_error_message(), "newer"));
 
   vtable = full_vtable();
   vtable.init = NULL;
-  assert_status(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
   assert_non_null(strstr(cgym_last_error_message(), "init"));
   vtable = full_vtable();
   vtable.apply_action = NULL;
-  assert_status(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
   assert_non_null(strstr(cgym_last_error_message(), "apply_action"));
   vtable = full_vtable();
   vtable.get_observation = NULL;
-  assert_status(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
   assert_non_null(strstr(cgym_last_error_message(), "get_observation"));
   vtable = full_vtable();
   vtable.destroy = NULL;
-  assert_status(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_new(&def, &vtable, NULL), CGYM_INVALID_ARGUMENT);
   assert_non_null(strstr(cgym_last_error_message(), "destroy"));
   /* A failing call leaves its output untouched. */
   assert_ptr_equal(def, sentinel);
@@ -386,11 +372,11 @@ static void test_def_add_space_errors(void** state) {
   assert_ok(cgym_space_new_discrete(&space, 2));
   assert_ok(cgym_action_space_new(&action_space, "a", space));
   assert_ok(cgym_observation_space_new(&observation_space, "o", space, 0, 0, NULL));
-  assert_status(cgym_service_def_add_action_space(NULL, action_space), CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_def_add_action_space(def, NULL), CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_def_add_observation_space(NULL, observation_space),
-                CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_def_add_observation_space(def, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_add_action_space(NULL, action_space), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_add_action_space(def, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_add_observation_space(NULL, observation_space),
+               CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_def_add_observation_space(def, NULL), CGYM_INVALID_ARGUMENT);
   assert_ok(cgym_service_def_add_action_space(def, action_space));
   assert_ok(cgym_service_def_add_observation_space(def, observation_space));
   cgym_observation_space_free(observation_space);
@@ -416,7 +402,7 @@ static void test_run_refuses_a_definition_without_spaces(void** state) {
   assert_int_equal(cgym_service_run(def, 1, argv), 1);
   assert_non_null(strstr(cgym_last_error_message(), "no observation space"));
   /* Nor may such a definition be registered. */
-  assert_status(cgym_service_register("test", def), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_register("test", def), CGYM_INVALID_ARGUMENT);
   cgym_service_def_free(def);
 }
 
@@ -433,6 +419,125 @@ static void test_run_refuses_bad_flags(void** state) {
   assert_int_equal(counters.inits, 0);
 }
 
+/* --- Who owns service_data -------------------------------------------------------------- */
+
+static int service_data_frees;
+static void count_service_data_free(void* service_data) {
+  assert_ptr_equal(service_data, &counters);
+  service_data_frees++;
+}
+
+/* With service_data_free (vtable version 2), the definition owns service_data: released once,
+ * when the def, its registered copies and the envs using them are all gone. */
+static void test_service_data_free(void** state) {
+  cgym_session_vtable_t vtable = full_vtable();
+  cgym_service_def_t* def = NULL;
+  cgym_env_t* env = NULL;
+  (void)state;
+  vtable.service_data_free = count_service_data_free;
+
+  service_data_frees = 0;
+  def = make_def(&vtable);
+  cgym_service_def_free(def);
+  assert_int_equal(service_data_frees, 1);
+
+  /* Registered, the copy keeps it; an env on it keeps it after unregistering. */
+  def = make_def(&vtable);
+  assert_ok(cgym_service_register("test", def));
+  cgym_service_def_free(def);
+  assert_int_equal(service_data_frees, 1);
+  env = connect_env("inproc:test", "benchmark://test/a");
+  assert_ok(cgym_service_unregister("test"));
+  assert_int_equal(service_data_frees, 1);
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  assert_ok(cgym_step_index(env, 1, NULL, NULL));
+  cgym_env_free(env);
+  assert_int_equal(service_data_frees, 2);
+
+  /* A failed cgym_service_def_new releases it at once. */
+  vtable.init = NULL;
+  assert_fails(cgym_service_def_new(&def, &vtable, &counters), CGYM_INVALID_ARGUMENT);
+  assert_int_equal(service_data_frees, 3);
+
+  /* A version 1 vtable has no such slot: whatever follows it is never called. */
+  vtable = full_vtable();
+  vtable.version = 1;
+  vtable.service_data_free = count_service_data_free;
+  def = make_def(&vtable);
+  cgym_service_def_free(def);
+  assert_int_equal(service_data_frees, 3);
+}
+
+/* --- cgym_service_stop ------------------------------------------------------------------- */
+
+typedef struct {
+  cgym_service_def_t* def;
+  const char* working_dir;
+  int exit_code;
+} run_args_t;
+
+static void* run_service_thread(void* arg) {
+  run_args_t* run = arg;
+  char flag[300];
+  const char* argv[2];
+  snprintf(flag, sizeof flag, "--working_dir=%s", run->working_dir);
+  argv[0] = "test-service";
+  argv[1] = flag;
+  run->exit_code = cgym_service_run(run->def, 2, argv);
+  return NULL;
+}
+
+/* A service run from a thread of the host stops when asked, without a signal, with exit code 0;
+ * a stop asked before a run starts does not stop it. */
+static void test_service_stop(void** state) {
+  cgym_session_vtable_t vtable = full_vtable();
+  char dir[] = "/tmp/cgym-stop-test-XXXXXX";
+  char port_file[300];
+  run_args_t run;
+  pthread_t thread;
+  int round;
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(port_file, sizeof port_file, "%s/port.txt", dir);
+  run.def = make_def(&vtable);
+  run.working_dir = dir;
+  cgym_service_stop(); /* before any run: no effect on the runs below */
+  for (round = 0; round < 2; ++round) {
+    int waited;
+    run.exit_code = -1;
+    remove(port_file);
+    assert_int_equal(pthread_create(&thread, NULL, run_service_thread, &run), 0);
+    for (waited = 0; waited < 3000 && access(port_file, F_OK) != 0; ++waited) {
+      const struct timespec ten_ms = {0, 10000000};
+      nanosleep(&ten_ms, NULL);
+    }
+    assert_int_equal(access(port_file, F_OK), 0);
+    assert_int_equal(run.exit_code, -1); /* still running */
+    cgym_service_stop();
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    assert_int_equal(run.exit_code, 0);
+  }
+  cgym_service_def_free(run.def);
+}
+
+/* Two spaces of one name: refused when the definition is registered or run. */
+static void test_duplicate_space_names(void** state) {
+  cgym_session_vtable_t vtable = full_vtable();
+  cgym_service_def_t* def = make_def(&vtable);
+  const char* argv[] = {"test-service"};
+  (void)state;
+  add_observation_space(def, "counter", 0);
+  assert_fails(cgym_service_register("test", def), CGYM_INVALID_ARGUMENT);
+  assert_non_null(strstr(cgym_last_error_message(), "two observation spaces named 'counter'"));
+  assert_int_equal(cgym_service_run(def, 1, argv), 1);
+  cgym_service_def_free(def);
+  def = make_def(&vtable);
+  add_action_space(def, "other", 2);
+  assert_fails(cgym_service_register("test", def), CGYM_INVALID_ARGUMENT);
+  assert_non_null(strstr(cgym_last_error_message(), "two action spaces named 'other'"));
+  cgym_service_def_free(def);
+}
+
 /* --- Registration -------------------------------------------------------------------------- */
 
 static void test_register_and_unregister(void** state) {
@@ -441,18 +546,18 @@ static void test_register_and_unregister(void** state) {
   cgym_env_t* env = (cgym_env_t*)&vtable;
   (void)state;
 
-  assert_status(cgym_service_register(NULL, def), CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_register("test", NULL), CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_register("", def), CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_unregister(NULL), CGYM_INVALID_ARGUMENT);
-  assert_status(cgym_service_unregister("no-such-service"), CGYM_NOT_FOUND);
+  assert_fails(cgym_service_register(NULL, def), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_register("test", NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_register("", def), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_unregister(NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_service_unregister("no-such-service"), CGYM_NOT_FOUND);
   assert_non_null(strstr(cgym_last_error_message(), "no-such-service"));
 
   assert_ok(cgym_service_register("test", def));
   assert_ok(cgym_service_register("test", def)); /* again: replaces it */
   assert_ok(cgym_service_unregister("test"));
-  assert_status(cgym_service_unregister("test"), CGYM_NOT_FOUND);
-  assert_status(cgym_connect(&env, "inproc:test", NULL), CGYM_NOT_FOUND);
+  assert_fails(cgym_service_unregister("test"), CGYM_NOT_FOUND);
+  assert_fails(cgym_connect(&env, "inproc:test", NULL), CGYM_NOT_FOUND);
   assert_ptr_equal(env, (cgym_env_t*)&vtable);
   cgym_service_def_free(def);
 }
@@ -468,15 +573,15 @@ static void test_registered_definition_is_a_copy(void** state) {
   add_observation_space(def, "extra", 0);
   add_action_space(def, "extra", 2);
   env = connect_env("inproc:test", "benchmark://test/a");
-  assert_int_equal(cgym_env_observation_space_count(env), 3);
-  assert_int_equal(cgym_env_action_space_count(env), 2);
+  assert_int_equal(env_observation_space_count(env), 3);
+  assert_int_equal(env_action_space_count(env), 2);
   cgym_env_free(env);
 
   /* Registering again replaces it, for new connections. */
   assert_ok(cgym_service_register("test", def));
   env = connect_env("inproc:test", "benchmark://test/a");
-  assert_int_equal(cgym_env_observation_space_count(env), 4);
-  assert_int_equal(cgym_env_action_space_count(env), 3);
+  assert_int_equal(env_observation_space_count(env), 4);
+  assert_int_equal(env_action_space_count(env), 3);
   cgym_env_free(env);
   cgym_service_def_free(def);
 }
@@ -498,14 +603,14 @@ static void test_inproc_episode(void** state) {
   assert_ok(cgym_env_version(env, &service_version, &compiler_version));
   assert_string_equal(service_version, cgym_protocol_version_string());
   assert_string_equal(compiler_version, "test-compiler 2.0");
-  assert_int_equal(cgym_env_action_space_count(env), 2);
-  assert_string_equal(cgym_action_space_name(cgym_env_action_space_at(env, 1)), "other");
-  assert_int_equal(cgym_env_observation_space_count(env), 3);
-  assert_string_equal(cgym_observation_space_name(cgym_env_observation_space_at(env, 2)), "name");
+  assert_int_equal(env_action_space_count(env), 2);
+  assert_string_equal(cgym_action_space_name(env_action_space_at(env, 1)), "other");
+  assert_int_equal(env_observation_space_count(env), 3);
+  assert_string_equal(cgym_observation_space_name(env_observation_space_at(env, 2)), "name");
 
   /* init gets the benchmark (its program came with AddBenchmark) and the action space. */
   assert_ok(cgym_env_set_observation_space(env, "counter"));
-  assert_ok(cgym_env_reset(env, &observation));
+  assert_ok(cgym_env_reset(env, NULL, &observation));
   assert_int_equal(counters.inits, 1);
   assert_string_equal(counters.uri, "benchmark://test/a");
   assert_int_equal(counters.program_length, 4);
@@ -525,13 +630,13 @@ static void test_inproc_episode(void** state) {
     assert_ok(cgym_event_new_int64(&b, 4));
     actions[0] = a;
     actions[1] = b;
-    assert_ok(cgym_step(env, actions, 2, names, 2, NULL, 0, &result));
+    assert_ok(cgym_step(env, actions, 2, names, 2, NULL, 0, NULL, &result));
     cgym_event_free(a);
     cgym_event_free(b);
-    assert_int_equal(cgym_step_result_observation_count(result), 2);
-    assert_ok(cgym_event_get_int64(cgym_step_result_observation(result, 0), &value));
+    assert_int_equal(result_observation_count(result), 2);
+    assert_ok(cgym_event_get_int64(result_observation(result, 0), &value));
     assert_int_equal(value, 7);
-    assert_ok(cgym_event_get_string(cgym_step_result_observation(result, 1), &data, &length));
+    assert_ok(cgym_event_get_string(result_observation(result, 1), &data, &length));
     assert_int_equal(length, 4);
     assert_memory_equal(data, "name", 4);
     assert_false(cgym_step_result_done(result));
@@ -561,7 +666,7 @@ static void test_inproc_episode(void** state) {
   assert_ok(step_one(env, 8, &result));
   assert_true(cgym_step_result_new_action_space(result));
   cgym_step_result_free(result);
-  assert_status(step_one(env, 9, &result), CGYM_INVALID_ARGUMENT);
+  assert_fails(step_one(env, 9, &result), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(),
                       "apply_action set new_action_space to 5, but the service has 2 action "
                       "spaces");
@@ -577,9 +682,9 @@ static void test_inproc_episode(void** state) {
   assert_ok(cgym_send_param(env, "service.benchmark_cache.get_max_size_in_bytes", "", 0, &text));
   assert_true(strlen(text) > 0);
   cgym_free(text);
-  assert_status(cgym_send_param(env, "fail", "", 0, &text), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_send_param(env, "fail", "", 0, &text), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "bad parameter");
-  assert_status(cgym_send_param(env, "unknown", "", 0, &text), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_send_param(env, "unknown", "", 0, &text), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "Unknown parameter: unknown");
 
   /* apply_action may end the episode, and end_of_step too. */
@@ -587,7 +692,7 @@ static void test_inproc_episode(void** state) {
   assert_true(cgym_step_result_done(result));
   assert_string_equal(cgym_step_result_error_type(result), "");
   cgym_step_result_free(result);
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(step_one(env, 6, &result));
   assert_true(cgym_step_result_done(result));
   cgym_step_result_free(result);
@@ -614,7 +719,7 @@ static void test_inproc_status_codes(void** state) {
   env = connect_env("inproc:test", "benchmark://test/a");
   for (code = CGYM_CANCELLED; code <= CGYM_UNAUTHENTICATED; ++code) {
     cgym_status_t status;
-    assert_ok(cgym_env_reset(env, NULL));
+    assert_ok(cgym_env_reset(env, NULL, NULL));
     snprintf(message, sizeof message, "code %d", (int)code);
     status = step_one(env, 1000 + code, &result);
     if (code == CGYM_INVALID_ARGUMENT || code == CGYM_NOT_FOUND ||
@@ -653,7 +758,7 @@ static void test_inproc_status_codes(void** state) {
 
   /* The C ABI's own codes are not gRPC codes: they reach the client as INTERNAL. */
   for (i = 0; i < sizeof family / sizeof family[0]; ++i) {
-    assert_ok(cgym_env_reset(env, NULL));
+    assert_ok(cgym_env_reset(env, NULL, NULL));
     snprintf(message, sizeof message, "code %d", (int)family[i]);
     assert_ok(step_one(env, 1000 + family[i], &result));
     assert_true(cgym_step_result_done(result));
@@ -665,10 +770,10 @@ static void test_inproc_status_codes(void** state) {
 
   /* Without a message from cgym_set_error (or with one for another code), the message names
    * the slot and the code. */
-  assert_ok(cgym_env_reset(env, NULL));
-  assert_status(step_one(env, 2000 + CGYM_INVALID_ARGUMENT, &result), CGYM_INVALID_ARGUMENT);
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  assert_fails(step_one(env, 2000 + CGYM_INVALID_ARGUMENT, &result), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "apply_action failed with INVALID_ARGUMENT");
-  assert_status(step_one(env, 10, &result), CGYM_INVALID_ARGUMENT);
+  assert_fails(step_one(env, 10, &result), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "apply_action failed with INVALID_ARGUMENT");
   assert_ok(step_one(env, 2000 + 42, &result));
   assert_true(cgym_step_result_done(result));
@@ -689,13 +794,13 @@ static void test_inproc_init_and_observation_failures(void** state) {
   register_service("test", &vtable);
   /* A failing init is StartSession's error; no session is left to destroy. */
   env = connect_env("inproc:test", "benchmark://test/fail-init");
-  assert_status(cgym_env_reset(env, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_env_reset(env, NULL, NULL), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "init failed");
   assert_false(cgym_env_in_episode(env));
   cgym_env_free(env);
   /* An INTERNAL one is a broken service: the client retries with a new one, then gives up. */
   env = connect_env("inproc:test", "benchmark://test/fail-init-internal");
-  assert_status(cgym_env_reset(env, NULL), CGYM_SERVICE_INIT);
+  assert_fails(cgym_env_reset(env, NULL, NULL), CGYM_SERVICE_INIT);
   assert_non_null(strstr(cgym_last_error_message(), "init failed badly"));
   cgym_env_free(env);
   assert_int_equal(counters.inits, 0);
@@ -703,11 +808,11 @@ static void test_inproc_init_and_observation_failures(void** state) {
   /* A failing get_observation: at the start of the episode, and during it. */
   env = connect_env("inproc:test", "benchmark://test/a");
   assert_ok(cgym_env_set_observation_space(env, "fail"));
-  assert_status(cgym_env_reset(env, &observation), CGYM_FAILED_PRECONDITION);
+  assert_fails(cgym_env_reset(env, NULL, &observation), CGYM_FAILED_PRECONDITION);
   assert_string_equal(cgym_last_error_message(), "observation failed");
   assert_ok(cgym_env_set_observation_space(env, NULL));
-  assert_ok(cgym_env_reset(env, NULL));
-  assert_status(cgym_env_observe(env, "fail", &observation), CGYM_FAILED_PRECONDITION);
+  assert_ok(cgym_env_reset(env, NULL, NULL));
+  assert_fails(cgym_env_observe(env, "fail", &observation), CGYM_FAILED_PRECONDITION);
   assert_string_equal(cgym_last_error_message(), "observation failed");
   assert_true(cgym_env_in_episode(env));
   assert_int_equal(observe_int64(env, "counter"), 0);
@@ -724,7 +829,7 @@ static void test_inproc_fork(void** state) {
 
   register_service("test", &vtable);
   env = connect_env("inproc:test", "benchmark://test/a");
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_step_index(env, 3, NULL, NULL));
   assert_ok(cgym_fork(env, &fork));
   assert_int_equal(counters.forks, 1);
@@ -756,7 +861,7 @@ static void test_inproc_fork_unimplemented(void** state) {
   vtable.fork = NULL;
   register_service("nofork", &vtable);
   env = connect_env("inproc:nofork", "benchmark://test/a");
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_step_index(env, 3, NULL, NULL));
   assert_ok(cgym_step_index(env, 2, NULL, NULL));
   assert_ok(cgym_fork(env, &fork));
@@ -782,10 +887,10 @@ static void test_inproc_minimal_session(void** state) {
   env = connect_env("inproc:test", "benchmark://test/a");
   assert_ok(cgym_env_version(env, NULL, &compiler_version));
   assert_string_equal(compiler_version, "");
-  assert_ok(cgym_env_reset(env, NULL));
+  assert_ok(cgym_env_reset(env, NULL, NULL));
   assert_ok(cgym_step_index(env, 6, NULL, NULL)); /* no end_of_step: the episode goes on */
   assert_true(cgym_env_in_episode(env));
-  assert_status(cgym_send_param(env, "counter", "", 0, &text), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_send_param(env, "counter", "", 0, &text), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "Unknown parameter: counter");
   assert_ok(cgym_send_param(env, "service.benchmark_cache.get_size_in_bytes", "", 0, &text));
   cgym_free(text);
@@ -815,8 +920,8 @@ static void test_example_service_c(void** state) {
   cgym_options_free(options);
   assert_ok(cgym_env_version(env, NULL, &compiler_version));
   assert_string_equal(compiler_version, "1.0.0");
-  assert_int_equal(cgym_env_observation_space_count(env), 3);
-  assert_ok(cgym_env_reset(env, &observation));
+  assert_int_equal(env_observation_space_count(env), 3);
+  assert_ok(cgym_env_reset(env, NULL, &observation));
   assert_ok(cgym_event_get_string(observation, &data, &length));
   assert_int_equal(length, strlen("Hello, world!"));
   assert_memory_equal(data, "Hello, world!", length);
@@ -824,7 +929,7 @@ static void test_example_service_c(void** state) {
   assert_ok(cgym_step_index(env, 2, &done, NULL));
   assert_false(done);
   assert_ok(cgym_step_name(env, "a", &done, NULL));
-  assert_status(cgym_step_index(env, 3, &done, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step_index(env, 3, &done, NULL), CGYM_INVALID_ARGUMENT);
   assert_string_equal(cgym_last_error_message(), "Out-of-range");
   assert_ok(cgym_env_observe_int64s(env, "features", features, 3, &count));
   assert_int_equal(count, 3);
@@ -833,7 +938,7 @@ static void test_example_service_c(void** state) {
   assert_ok(cgym_env_observe_double(env, "runtime", &runtime));
   assert_true(runtime == 0.0);
   assert_ok(cgym_fork(env, &fork));
-  assert_int_equal(cgym_env_action_count(fork), 3);
+  assert_int_equal(env_action_count(fork), 3);
   assert_ok(cgym_step_index(fork, 1, &done, NULL));
   /* Closing the last env stops the service, which must exit with 0. */
   assert_ok(cgym_env_close(fork));
@@ -850,6 +955,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_run_refuses_a_definition_without_spaces, reset_counters,
                                       check_counters),
       cmocka_unit_test_setup_teardown(test_run_refuses_bad_flags, reset_counters, check_counters),
+      cmocka_unit_test_setup_teardown(test_service_data_free, reset_counters, check_counters),
+      cmocka_unit_test_setup_teardown(test_duplicate_space_names, reset_counters, check_counters),
+      cmocka_unit_test_setup_teardown(test_service_stop, reset_counters, check_counters),
       cmocka_unit_test_setup_teardown(test_register_and_unregister, reset_counters, check_counters),
       cmocka_unit_test_setup_teardown(test_registered_definition_is_a_copy, reset_counters,
                                       check_counters),

@@ -71,7 +71,7 @@ static void test_episode_through_dlsym(void** state) {
       CGYM_OK);
   assert_int_equal(p_cgym_connect(&env, CGYM_SERVICE, options), CGYM_OK);
   p_cgym_options_free(options);
-  assert_int_equal(p_cgym_env_reset(env, NULL), CGYM_OK);
+  assert_int_equal(p_cgym_env_reset(env, NULL, NULL), CGYM_OK);
   assert_int_equal(p_cgym_step_name(env, "b", &done, NULL), CGYM_OK);
   assert_int_equal(done, 0);
   assert_int_equal(p_cgym_env_observe_string(env, "ir", &ir, NULL), CGYM_OK);
