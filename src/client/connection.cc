@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "client/inprocess_transport.h"
 #include "client/process.h"
 #include "common/logging.h"
 
@@ -31,7 +32,9 @@ double secondsSince(Clock::time_point start) {
 }
 
 void sleepSeconds(double seconds) {
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  if (!(seconds > 0)) return;  // and NaN
+  // Capped (at about 31 years), because converting an infinite duration overflows.
+  std::this_thread::sleep_for(std::chrono::duration<double>(std::min(seconds, 1e9)));
 }
 
 // Python's "%.1f" of a float, used in CompilerGym's messages.
@@ -115,6 +118,7 @@ Status Connection::connect(const std::string& endpoint, const ConnectionOpts& op
   if (endpoint.empty()) {
     return Status(StatusCode::kInvalidArgument, "No endpoint provided for service connection");
   }
+  CGYM_RETURN_IF_ERROR(opts.validate());
   std::shared_ptr<Connection> connection(new Connection(endpoint, endpointKind(endpoint), opts));
   std::lock_guard<std::mutex> lock(connection->mutex_);
   CGYM_RETURN_IF_ERROR(connection->establish());
@@ -197,15 +201,7 @@ Status Connection::attempt() {
       return Status(StatusCode::kResourceExhausted, "Cannot create a working directory");
     }
     workingDir_ = pattern;
-    ServiceCoreOptions options;
-    options.workingDirectory = workingDir_;
-    try {
-      transport = std::make_shared<InProcessTransport>(
-          std::make_shared<ServiceCore>(std::move(factory), options));
-    } catch (const std::exception& e) {
-      return Status(StatusCode::kServiceInit,
-                    std::string("Failed to create the service: ") + e.what());
-    }
+    CGYM_RETURN_IF_ERROR(makeInProcessTransport(std::move(factory), workingDir_, &transport));
     url_ = endpoint_;
   } else if (kind_ == Kind::kManaged) {
     CGYM_RETURN_IF_ERROR(launchManaged());
@@ -460,6 +456,9 @@ std::shared_ptr<Transport> Connection::transport() {
 
 Status Connection::call(Rpc rpc, const google::protobuf::Message& request,
                         google::protobuf::Message* reply, const CallOptions& options) {
+  if (std::isnan(options.timeout)) {
+    return Status(StatusCode::kInvalidArgument, "The timeout must be a number, got nan");
+  }
   if (options.timeout <= 0) {
     // gRPC would send a call whose deadline has passed; CompilerGym's client fails it.
     return mapError(Status(StatusCode::kDeadlineExceeded, "Deadline Exceeded"), options.timeout);
@@ -507,7 +506,7 @@ Status Connection::call(Rpc rpc, const google::protobuf::Message& request,
   }
 }
 
-// CompilerGym's translation of service statuses (reference 4.1).
+// CompilerGym's translation of service statuses (compiler_gym/service/connection.py).
 Status Connection::mapError(const Status& status, double timeout) {
   switch (status.code()) {
     case StatusCode::kInvalidArgument:

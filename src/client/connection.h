@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "client/connection_opts.h"
+#include "client/inprocess_transport.h"  // the registry of "inproc:NAME" endpoints
 #include "client/transport.h"
 #include "common/status.h"
 #include "compiler_gym_service.pb.h"
@@ -40,7 +41,8 @@ class Connection {
   enum class Kind { kManaged, kUnmanaged, kInProcess };
 
   // Connects, retrying as ConnectionOpts says, and fetches the service's spaces. Errors:
-  // INVALID_ARGUMENT for an empty endpoint; NOT_FOUND "File not found: <path>" for a managed
+  // INVALID_ARGUMENT for an empty endpoint or options that ConnectionOpts::validate()
+  // rejects; NOT_FOUND "File not found: <path>" for a managed
   // binary that does not exist; SERVICE_INIT when a managed service exits during start-up
   // (with its exit status and the tail of its log) or when the attempt budget runs out;
   // DEADLINE_EXCEEDED when the time budget runs out. The messages are CompilerGym's.
@@ -53,7 +55,9 @@ class Connection {
 
   // One RPC. A closed connection is re-established first (a managed service is relaunched),
   // as in CompilerGym. UNAVAILABLE is retried with backoff; other errors map onto the codes
-  // of CompilerGym's client (reference 4.1).
+  // of CompilerGym's client (compiler_gym/service/connection.py). A timeout <= 0 fails at
+  // once with DEADLINE_EXCEEDED, as in CompilerGym; +infinity is no deadline; NaN is
+  // INVALID_ARGUMENT.
   Status call(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
               const CallOptions& options = {});
 

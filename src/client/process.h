@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 //
-// The child processes of managed services (reference 4.1, "Managed launch", "Close
-// semantics"), with one guarantee CompilerGym lacks (its issue #326): a child never outlives
+// The child processes of managed services, launched and closed as CompilerGym's client does,
+// with one guarantee CompilerGym lacks (its issue #326): a child never outlives
 // the client process, even when the client is killed with SIGKILL, and the child's binary
 // need not cooperate.
 //

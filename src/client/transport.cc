@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <mutex>
-#include <unordered_map>
 
+#include "client/rpc_dispatch.h"
+#include "common/deadline.h"
+#include "common/sanitizers.h"
 #include "compiler_gym_service.grpc.pb.h"
 
 namespace cgym::client {
@@ -16,71 +18,14 @@ using namespace compiler_gym;
 
 const char* rpcName(Rpc rpc) {
   switch (rpc) {
-    case Rpc::kGetVersion:
-      return "GetVersion";
-    case Rpc::kGetSpaces:
-      return "GetSpaces";
-    case Rpc::kStartSession:
-      return "StartSession";
-    case Rpc::kForkSession:
-      return "ForkSession";
-    case Rpc::kEndSession:
-      return "EndSession";
-    case Rpc::kStep:
-      return "Step";
-    case Rpc::kAddBenchmark:
-      return "AddBenchmark";
-    case Rpc::kSendSessionParameter:
-      return "SendSessionParameter";
+#define CGYM_RPC_NAME(Name) \
+  case Rpc::k##Name:        \
+    return #Name;
+    CGYM_FOR_EACH_RPC(CGYM_RPC_NAME)
+#undef CGYM_RPC_NAME
   }
   return "?";
 }
-
-namespace {
-
-// Dispatches `rpc` to `target`'s method of that name with the concrete message types. One
-// switch serves both transports, so the two cannot drift apart.
-template <typename Target, typename Context>
-auto dispatch(Target& target, Context context, Rpc rpc, const google::protobuf::Message& request,
-              google::protobuf::Message* reply) {
-#define CGYM_DISPATCH(Name)                                                 \
-  case Rpc::k##Name:                                                        \
-    return target.Name(context, static_cast<const Name##Request&>(request), \
-                       static_cast<Name##Reply*>(reply));
-  switch (rpc) {
-    CGYM_DISPATCH(GetVersion)
-    CGYM_DISPATCH(GetSpaces)
-    CGYM_DISPATCH(StartSession)
-    CGYM_DISPATCH(ForkSession)
-    CGYM_DISPATCH(EndSession)
-    CGYM_DISPATCH(Step)
-    CGYM_DISPATCH(AddBenchmark)
-    CGYM_DISPATCH(SendSessionParameter)
-  }
-#undef CGYM_DISPATCH
-  return target.GetVersion(context, static_cast<const GetVersionRequest&>(request),
-                           static_cast<GetVersionReply*>(reply));
-}
-
-// ServiceCore's methods take no context; this adapter gives them the stub's signature.
-struct CoreAdapter {
-  ServiceCore& core;
-#define CGYM_ADAPT(Name)                                                          \
-  Status Name(std::nullptr_t, const Name##Request& request, Name##Reply* reply) { \
-    return core.Name(request, reply);                                             \
-  }
-  CGYM_ADAPT(GetVersion)
-  CGYM_ADAPT(GetSpaces)
-  CGYM_ADAPT(StartSession)
-  CGYM_ADAPT(ForkSession)
-  CGYM_ADAPT(EndSession)
-  CGYM_ADAPT(Step)
-  CGYM_ADAPT(AddBenchmark)
-  CGYM_ADAPT(SendSessionParameter)
-#undef CGYM_ADAPT
-};
-
-}  // namespace
 
 class GrpcTransport::Stub {
  public:
@@ -108,7 +53,7 @@ std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& tar
   static const bool initialized = (grpc_init(), true);
   (void)initialized;
   grpc::ChannelArguments args;
-  // CompilerGym's client channel options (reference 4.1).
+  // The channel options of CompilerGym's client (compiler_gym/service/connection.py).
   args.SetMaxReceiveMessageSize(-1);
   args.SetMaxSendMessageSize(-1);
   args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
@@ -121,18 +66,10 @@ std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& tar
 }
 
 bool GrpcTransport::waitForReady(grpc::Channel& channel, double seconds) {
-  const auto deadline =
-      std::chrono::system_clock::now() +
-      std::chrono::microseconds(static_cast<int64_t>(std::max(0.0, seconds) * 1e6));
-  return channel.WaitForConnected(deadline);
+  return channel.WaitForConnected(deadlineAfter<std::chrono::system_clock>(seconds));
 }
 
 namespace {
-
-std::chrono::system_clock::time_point deadlineAfter(double seconds) {
-  return std::chrono::system_clock::now() +
-         std::chrono::microseconds(static_cast<int64_t>(std::max(0.0, seconds) * 1e6));
-}
 
 Status fromGrpc(const grpc::Status& status) {
   if (status.ok()) return Status::OK();
@@ -144,7 +81,7 @@ Status fromGrpc(const grpc::Status& status) {
 Status GrpcTransport::invoke(Rpc rpc, const google::protobuf::Message& request,
                              google::protobuf::Message* reply, double timeoutSeconds) {
   grpc::ClientContext context;
-  context.set_deadline(deadlineAfter(timeoutSeconds));
+  context.set_deadline(deadlineAfter<std::chrono::system_clock>(timeoutSeconds));
   return fromGrpc(dispatch(*stub_->stub, &context, rpc, request, reply));
 }
 
@@ -165,7 +102,17 @@ struct GrpcTransport::DetachedCall {
 void GrpcTransport::completeDetached() {
   void* tag = nullptr;
   bool ok = false;
-  while (detachedQueue_->Next(&tag, &ok)) {
+  for (;;) {
+    bool more;
+    {
+      // gRPC hands the call over to this thread inside Next, by synchronisation TSan cannot
+      // see (gRPC is not instrumented), and finishes it there with grpcpp's inline code:
+      // TSan ignores those accesses and is told of the hand-over (acquire) below.
+      tsan::IgnoreAccesses ignore;
+      more = detachedQueue_->Next(&tag, &ok);
+    }
+    if (!more) break;
+    tsan::acquire(tag);
     {
       std::unique_ptr<DetachedCall> call(static_cast<DetachedCall*>(tag));
       if (call->done) call->done(fromGrpc(call->status));
@@ -177,7 +124,7 @@ void GrpcTransport::completeDetached() {
 
 void GrpcTransport::endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) {
   auto call = std::make_unique<DetachedCall>();
-  call->context.set_deadline(deadlineAfter(timeoutSeconds));
+  call->context.set_deadline(deadlineAfter<std::chrono::system_clock>(timeoutSeconds));
   call->done = std::move(done);
   EndSessionRequest request;
   request.set_session_id(sessionId);
@@ -191,6 +138,7 @@ void GrpcTransport::endSessionDetached(int64_t sessionId, double timeoutSeconds,
   }
   call->reader = stub_->stub->AsyncEndSession(&call->context, request, detachedQueue_.get());
   DetachedCall* raw = call.release();
+  tsan::release(raw);  // the completion thread takes the call over (see completeDetached)
   raw->reader->Finish(&raw->reply, &raw->status, raw);
 }
 
@@ -202,47 +150,6 @@ bool GrpcTransport::detachedInFlight() {
 void GrpcTransport::drainDetached() {
   std::unique_lock<std::mutex> lock(detachedMutex_);
   detachedDone_.wait(lock, [this] { return detached_ == 0; });
-}
-
-Status InProcessTransport::invoke(Rpc rpc, const google::protobuf::Message& request,
-                                  google::protobuf::Message* reply, double timeoutSeconds) {
-  (void)timeoutSeconds;  // a call in this process runs to completion
-  CoreAdapter adapter{*core_};
-  return dispatch(adapter, nullptr, rpc, request, reply);
-}
-
-void InProcessTransport::endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) {
-  EndSessionRequest request;
-  request.set_session_id(sessionId);
-  EndSessionReply reply;
-  const Status status = invoke(Rpc::kEndSession, request, &reply, timeoutSeconds);
-  if (done) done(status);
-}
-
-namespace {
-
-std::mutex registryMutex;
-std::unordered_map<std::string, SessionFactory>& registry() {
-  static auto* services = new std::unordered_map<std::string, SessionFactory>();
-  return *services;
-}
-
-}  // namespace
-
-void registerInProcessService(const std::string& name, SessionFactory factory) {
-  std::lock_guard<std::mutex> lock(registryMutex);
-  registry()[name] = std::move(factory);
-}
-
-bool unregisterInProcessService(const std::string& name) {
-  std::lock_guard<std::mutex> lock(registryMutex);
-  return registry().erase(name) != 0;
-}
-
-SessionFactory findInProcessService(const std::string& name) {
-  std::lock_guard<std::mutex> lock(registryMutex);
-  auto it = registry().find(name);
-  return it == registry().end() ? nullptr : it->second;
 }
 
 }  // namespace cgym::client

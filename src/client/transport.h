@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "common/protocol.h"
 #include "common/status.h"
-#include "service/service_core.h"
 
 namespace grpc {
 class Channel;
@@ -21,16 +21,11 @@ class CompletionQueue;
 
 namespace cgym::client {
 
-// The eight RPCs of the CompilerGym protocol.
+// The RPCs of the CompilerGym protocol: kGetVersion, kGetSpaces, ... (common/protocol.h).
 enum class Rpc {
-  kGetVersion,
-  kGetSpaces,
-  kStartSession,
-  kForkSession,
-  kEndSession,
-  kStep,
-  kAddBenchmark,
-  kSendSessionParameter,
+#define CGYM_RPC_ENUMERATOR(Name) k##Name,
+  CGYM_FOR_EACH_RPC(CGYM_RPC_ENUMERATOR)
+#undef CGYM_RPC_ENUMERATOR
 };
 const char* rpcName(Rpc rpc);
 
@@ -40,7 +35,8 @@ const char* rpcName(Rpc rpc);
 class Transport {
  public:
   virtual ~Transport() = default;
-  // `request` and `reply` must be the message types of `rpc`. A timeout <= 0 expires at once.
+  // `request` and `reply` must be the message types of `rpc`. A timeout <= 0 expires at once;
+  // +infinity (or one too large for the clock) is no deadline.
   virtual Status invoke(Rpc rpc, const google::protobuf::Message& request,
                         google::protobuf::Message* reply, double timeoutSeconds) = 0;
 
@@ -86,28 +82,5 @@ class GrpcTransport final : public Transport {
   std::unique_ptr<grpc::CompletionQueue> detachedQueue_;
   std::thread detachedThread_;
 };
-
-// Straight calls into a ServiceCore in this process: no RPC, no serialization. Timeouts do
-// not apply (a call runs to completion).
-class InProcessTransport final : public Transport {
- public:
-  explicit InProcessTransport(std::shared_ptr<ServiceCore> core) : core_(std::move(core)) {}
-  Status invoke(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
-                double timeoutSeconds) override;
-  // A call in this process costs about as much as sending one: this ends the session at once.
-  void endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) override;
-  ServiceCore& core() { return *core_; }
-
- private:
-  std::shared_ptr<ServiceCore> core_;
-};
-
-// In-process services are session types registered by name in this process; an endpoint
-// "inproc:NAME" connects to one. Registering a name again replaces it.
-void registerInProcessService(const std::string& name, SessionFactory factory);
-// False if no service has this name.
-bool unregisterInProcessService(const std::string& name);
-// The factory registered under `name`, or nullptr.
-SessionFactory findInProcessService(const std::string& name);
 
 }  // namespace cgym::client

@@ -35,46 +35,15 @@ class GrpcServer::Impl final : public CompilerGymService::Service {
  public:
   explicit Impl(ServiceCore& core) : core_(core) {}
 
-  grpc::Status GetVersion(grpc::ServerContext*, const GetVersionRequest* request,
-                          GetVersionReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.GetVersion(*request, reply));
+  // One override per RPC, each forwarding to the ServiceCore method of the same name.
+#define CGYM_SERVE(Name)                                                                    \
+  grpc::Status Name(grpc::ServerContext*, const Name##Request* request, Name##Reply* reply) \
+      override {                                                                            \
+    const CallCount count(active_);                                                         \
+    return toGrpc(core_.Name(*request, reply));                                             \
   }
-  grpc::Status GetSpaces(grpc::ServerContext*, const GetSpacesRequest* request,
-                         GetSpacesReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.GetSpaces(*request, reply));
-  }
-  grpc::Status StartSession(grpc::ServerContext*, const StartSessionRequest* request,
-                            StartSessionReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.StartSession(*request, reply));
-  }
-  grpc::Status ForkSession(grpc::ServerContext*, const ForkSessionRequest* request,
-                           ForkSessionReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.ForkSession(*request, reply));
-  }
-  grpc::Status EndSession(grpc::ServerContext*, const EndSessionRequest* request,
-                          EndSessionReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.EndSession(*request, reply));
-  }
-  grpc::Status Step(grpc::ServerContext*, const StepRequest* request, StepReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.Step(*request, reply));
-  }
-  grpc::Status AddBenchmark(grpc::ServerContext*, const AddBenchmarkRequest* request,
-                            AddBenchmarkReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.AddBenchmark(*request, reply));
-  }
-  grpc::Status SendSessionParameter(grpc::ServerContext*,
-                                    const SendSessionParameterRequest* request,
-                                    SendSessionParameterReply* reply) override {
-    const CallCount count(active_);
-    return toGrpc(core_.SendSessionParameter(*request, reply));
-  }
+  CGYM_FOR_EACH_RPC(CGYM_SERVE)
+#undef CGYM_SERVE
 
   // Calls being served now, so that shutdown can tell whether it has anything to wait for.
   std::atomic<int64_t> active_{0};
@@ -265,7 +234,7 @@ std::unique_ptr<grpc::Server> GrpcServer::build(const GrpcServerOptions& options
   grpc::ServerBuilder builder;
   builder.RegisterService(impl_.get());
   builder.RegisterService(health_.get());
-  // CompilerGym's server settings (reference 3.4).
+  // The server settings of CompilerGym's C++ runtime (docs/service.md).
   builder.SetMaxReceiveMessageSize(options.maxReceiveMessageSize);
   builder.SetMaxSendMessageSize(options.maxSendMessageSize);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);

@@ -12,17 +12,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/protocol.h"
 #include "common/status.h"
 #include "compiler_gym_service.pb.h"
 #include "service/benchmark_cache.h"
 #include "service/compilation_session.h"
 
 namespace cgym {
-
-// The CompilerGym protocol version this runtime implements. Reported as
-// GetVersionReply.service_version by default, because CompilerGym's clients compare it
-// with their own version.
-inline constexpr const char* kCompilerGymProtocolVersion = "0.2.5";
 
 // Makes a new session. Called for every StartSession and ForkSession, and once when the
 // service starts (to read the spaces and the compiler version).
@@ -48,8 +44,9 @@ struct ServiceCoreOptions {
 // StartSession of one session never waits for another session's init.
 class ServiceCore {
  public:
-  // Fails (throws std::runtime_error) only if the factory cannot make a session to read the
-  // spaces from. `cache` may be injected (tests); by default one is made from the options.
+  // Fails (throws std::runtime_error) if the factory cannot make a session to read the
+  // spaces from, and (std::invalid_argument) if two action spaces or two observation spaces
+  // have the same name. `cache` may be injected (tests); by default one is made from the options.
   ServiceCore(SessionFactory factory, ServiceCoreOptions options = {},
               std::unique_ptr<BenchmarkCache> cache = nullptr);
   ~ServiceCore();
