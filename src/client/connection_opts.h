@@ -3,11 +3,17 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "common/deadline.h"
+#include "common/status.h"
 
 namespace cgym::client {
 
-// CompilerGym's ConnectionOpts (reference 4.1), with the same names and defaults.
+// CompilerGym's ConnectionOpts (compiler_gym.service), with the same names and defaults.
+// Times are in seconds: +infinity means no limit; NaN and negative times are invalid (see
+// validate()).
 struct ConnectionOpts {
   // Retries of a call that fails with UNAVAILABLE.
   int rpc_max_retries = 5;
@@ -28,6 +34,26 @@ struct ConnectionOpts {
   // Extra arguments and environment variables for a managed service.
   std::vector<std::string> script_args;
   std::map<std::string, std::string> script_env;
+
+  // INVALID_ARGUMENT naming the first field that is NaN or negative (the times, and
+  // retry_wait_backoff_exponent). Connection::connect() checks this.
+  Status validate() const {
+    const std::pair<const char*, double> fields[] = {
+        {"retry_wait_seconds", retry_wait_seconds},
+        {"init_max_seconds", init_max_seconds},
+        {"local_service_port_init_max_seconds", local_service_port_init_max_seconds},
+        {"local_service_exit_max_seconds", local_service_exit_max_seconds},
+        {"rpc_init_max_seconds", rpc_init_max_seconds},
+    };
+    for (const auto& [name, value] : fields) {
+      CGYM_RETURN_IF_ERROR(checkSeconds((std::string("ConnectionOpts.") + name).c_str(), value));
+    }
+    if (!(retry_wait_backoff_exponent >= 0)) {
+      return Status(StatusCode::kInvalidArgument,
+                    "ConnectionOpts.retry_wait_backoff_exponent must be a number >= 0");
+    }
+    return Status::OK();
+  }
 };
 
 }  // namespace cgym::client

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "client/env.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
+#include "common/deadline.h"
+#include "common/limits.h"
 #include "common/logging.h"
+#include "common/text.h"
 
 namespace cgym::client {
 
@@ -19,6 +23,60 @@ std::string plural(size_t n, const std::string& word) {
 
 Status sessionNotStarted(const std::string& call) {
   return Status(StatusCode::kSessionNotFound, "Must call reset() before " + call + "()");
+}
+
+// INVALID_ARGUMENT if a string field of `message` (at any depth) is not valid UTF-8: protobuf
+// cannot send it, and a service would see a request it cannot parse.
+Status checkUtf8Fields(const google::protobuf::Message& message, const std::string& path) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string name = path + "." + field->name();
+    if (field->type() == FieldDescriptor::TYPE_STRING) {
+      const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+      for (int i = 0; i < count; ++i) {
+        std::string scratch;
+        const std::string& value =
+            field->is_repeated()
+                ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+                : reflection->GetStringReference(message, field, &scratch);
+        if (std::optional<size_t> offset = invalidUtf8Offset(value)) {
+          return Status(StatusCode::kInvalidArgument,
+                        name + (field->is_repeated() ? "[" + std::to_string(i) + "]" : "") +
+                            " is not valid UTF-8 (invalid byte at offset " +
+                            std::to_string(*offset) + ")");
+        }
+      }
+    } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
+      const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+      for (int i = 0; i < count; ++i) {
+        CGYM_RETURN_IF_ERROR(
+            checkUtf8Fields(field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
+                                                 : reflection->GetMessage(message, field),
+                            name + (field->is_repeated() ? "[" + std::to_string(i) + "]" : "")));
+      }
+    }
+  }
+  return Status::OK();
+}
+
+// INVALID_ARGUMENT if a session parameter cannot be sent (see checkUtf8Fields).
+Status checkParams(const std::vector<std::pair<std::string, std::string>>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    for (const auto& [what, text] :
+         {std::pair<const char*, const std::string&>{"key", params[i].first},
+          std::pair<const char*, const std::string&>{"value", params[i].second}}) {
+      if (std::optional<size_t> offset = invalidUtf8Offset(text)) {
+        return Status(StatusCode::kInvalidArgument,
+                      "Session parameter " + std::to_string(i) + ": the " + what +
+                          " is not valid UTF-8 (invalid byte at offset " + std::to_string(*offset) +
+                          ")");
+      }
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -123,7 +181,7 @@ Status Env::setRewardSpace(const std::string& name) {
     reward = findReward(name);
     if (!reward) return Status(StatusCode::kNotFound, "Reward space not found: " + name);
   }
-  // A different reward space restarts the episode's reward (reference 6.8, item 63).
+  // A different reward space restarts the episode's reward, as in CompilerGym.
   if (reward != rewardSpace_) {
     episodeReward_ = reward && inEpisode() ? std::optional<double>(0.0) : std::nullopt;
   }
@@ -134,7 +192,13 @@ Status Env::setRewardSpace(const std::string& name) {
 void Env::addReward(std::unique_ptr<Reward> reward) {
   for (auto& existing : rewards_) {
     if (existing->name() == reward->name()) {
-      logger().warn("Replacing existing reward space '{}'", reward->name());
+      // Replacing a default reward (made from an observation space with a default value) is
+      // what a user reward of the same name is for; replacing a user's reward may be a mistake.
+      if (dynamic_cast<const DefaultRewardFromObservation*>(existing.get()) != nullptr) {
+        logger().debug("Reward space '{}' replaces the default one", reward->name());
+      } else {
+        logger().warn("Replacing existing reward space '{}'", reward->name());
+      }
       if (rewardSpace_ == existing.get()) rewardSpace_ = reward.get();
       existing = std::move(reward);
       return;
@@ -186,6 +250,9 @@ Status Env::compilerVersion(std::string* out) {
 }
 
 Status Env::reset(const ResetOptions& options, std::optional<Event>* observation) {
+  // Arguments are checked before anything changes.
+  CGYM_RETURN_IF_ERROR(checkSeconds("The reset timeout", options.timeout));
+  if (options.benchmark) CGYM_RETURN_IF_ERROR(checkUtf8Fields(*options.benchmark, "benchmark"));
   if (options.action_space) CGYM_RETURN_IF_ERROR(setActionSpace(*options.action_space));
   if (options.observation_space)
     CGYM_RETURN_IF_ERROR(setObservationSpace(*options.observation_space));
@@ -196,14 +263,19 @@ Status Env::reset(const ResetOptions& options, std::optional<Event>* observation
                   "No benchmark set. Set a benchmark with env.reset(benchmark=...) or "
                   "setBenchmark()");
   }
+  // A benchmark set by EnvOptions or setBenchmark() is checked here, before it is sent.
+  CGYM_RETURN_IF_ERROR(checkUtf8Fields(*nextBenchmark_, "benchmark"));
   std::optional<Event> ignored;
   return resetAttempt(0, options.timeout, observation ? observation : &ignored);
 }
 
 Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observation) {
   observation->reset();
-  Status connected = ensureConnection();
-  if (connected.ok() && sessionId_) {
+  // No service to reset on: a managed binary that is gone, an in-process service that is no
+  // longer registered, a service that cannot start. Connecting has its own attempt budget,
+  // and there is nothing to send a benchmark to.
+  CGYM_RETURN_IF_ERROR(ensureConnection());
+  if (sessionId_) {
     // Its outcome is only logged, so it need not delay the new session.
     connection_->endSessionDetached(*sessionId_, CallOptions().timeout);
   }
@@ -221,8 +293,7 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
   StartSessionReply reply;
   CallOptions call;
   call.timeout = timeout;
-  Status status = connected;
-  if (status.ok()) status = connection_->call(Rpc::kStartSession, request, &reply, call);
+  Status status = connection_->call(Rpc::kStartSession, request, &reply, call);
   if (status.code() == StatusCode::kNotFound) {
     // The service does not have the benchmark yet: send it, then start again.
     AddBenchmarkRequest add;
@@ -245,9 +316,10 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
     }
     if (retry + 1 >= options_.connection.init_max_attempts) {
       return Status(StatusCode::kServiceInit, "Failed to reset environment using benchmark " +
-                                                  nextBenchmark_->uri() + " after " +
-                                                  plural(retry + 1, "attempt") + ".\nLast error (" +
-                                                  errorTypeName(code) + "): " + status.message());
+                                                  truncateForMessage(nextBenchmark_->uri()) +
+                                                  " after " + plural(retry + 1, "attempt") +
+                                                  ".\nLast error (" + errorTypeName(code) +
+                                                  "): " + status.message());
     }
     logger().warn("reset() failed ({}), retrying with a new service", status.message());
     return resetAttempt(retry + 1, timeout, observation);
@@ -261,8 +333,21 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
     CGYM_RETURN_IF_ERROR(adoptActionSpace(reply.new_action_space()));
   }
   if (!paramsToResend_.empty()) {
+    std::vector<std::pair<std::string, std::string>> params;
+    for (const KeptParam& param : paramsToResend_) params.emplace_back(param.key, param.value);
     std::vector<std::string> ignored;
-    CGYM_RETURN_IF_ERROR(sendParams(paramsToResend_, &ignored, /*resendOnReset=*/false));
+    Status sent = sendParamsNow(params, &ignored);
+    if (!sent.ok()) {
+      // Parameters kept before any episode are first sent here: those the service rejects
+      // are not kept, so that the next reset does not fail the same way.
+      paramsToResend_.erase(std::remove_if(paramsToResend_.begin(), paramsToResend_.end(),
+                                           [](const KeptParam& p) { return !p.accepted; }),
+                            paramsToResend_.end());
+      return Status(sent.code(), "Failed to resend session parameters on reset: " + sent.message() +
+                                     " (send a parameter again with resend_on_reset=false to stop "
+                                     "resending it)");
+    }
+    for (KeptParam& param : paramsToResend_) param.accepted = true;
   }
   for (auto& reward : rewards_) CGYM_RETURN_IF_ERROR(reward->reset(*benchmark_, *this));
   episodeReward_ = rewardSpace_ ? std::optional<double>(0.0) : std::nullopt;
@@ -333,7 +418,16 @@ Status Env::rawStep(const std::vector<Event>& actions,
                     const std::vector<const ObservationSpaceSpec*>& observationSpaces,
                     const std::vector<Reward*>& rewardSpaces, double timeout, StepResult* result) {
   *result = StepResult();
+  CGYM_RETURN_IF_ERROR(checkSeconds("The step timeout", timeout));
   if (!sessionId_) return sessionNotStarted("step");
+  // A deeper action would fail in the service's parser and end the episode as a failed step.
+  for (size_t i = 0; i < actions.size(); ++i) {
+    if (nestingDepth(actions[i]) > kMaxNestingDepth) {
+      return Status(StatusCode::kInvalidArgument, "Action " + std::to_string(i) +
+                                                      ": Event nested deeper than " +
+                                                      std::to_string(kMaxNestingDepth) + " levels");
+    }
+  }
 
   // The observations to compute: those asked for, plus those the rewards need, each once.
   std::vector<int32_t> indices;
@@ -463,7 +557,7 @@ Status Env::observe(const std::string& name, Event* observation) {
 }
 
 Status Env::reward(const std::string& name, double* value) {
-  if (rewards_.empty()) return Status(StatusCode::kInvalidArgument, "No reward spaces");
+  // An unknown name is NOT_FOUND, as for observation spaces, whether or not there are rewards.
   Reward* reward = findReward(name);
   if (!reward) return Status(StatusCode::kNotFound, "Reward space not found: " + name);
   if (!sessionId_) return sessionNotStarted("step");
@@ -514,20 +608,41 @@ Status Env::sendParam(const std::string& key, const std::string& value, std::str
 
 Status Env::sendParams(const std::vector<std::pair<std::string, std::string>>& params,
                        std::vector<std::string>* replies, bool resendOnReset) {
-  // Recorded first, even if sending fails, as in CompilerGym.
-  if (resendOnReset) {
-    for (const auto& param : params) {
-      bool replaced = false;
-      for (auto& existing : paramsToResend_) {
-        if (existing.first == param.first) {
-          existing.second = param.second;
-          replaced = true;
-        }
-      }
-      if (!replaced) paramsToResend_.push_back(param);
+  CGYM_RETURN_IF_ERROR(checkParams(params));
+  // Recorded first, as in CompilerGym, so that parameters sent before the first reset are
+  // sent by it. Sending a key again says whether it is still resent.
+  const std::vector<KeptParam> before = resendOnReset ? paramsToResend_ : std::vector<KeptParam>();
+  for (const auto& [key, value] : params) {
+    auto kept = std::find_if(paramsToResend_.begin(), paramsToResend_.end(),
+                             [&key = key](const KeptParam& p) { return p.key == key; });
+    if (!resendOnReset) {
+      if (kept != paramsToResend_.end()) paramsToResend_.erase(kept);
+    } else if (kept != paramsToResend_.end()) {
+      kept->value = value;
+      kept->accepted = false;
+    } else {
+      paramsToResend_.push_back({key, value, false});
     }
   }
   if (!sessionId_) return sessionNotStarted("send_params");
+  Status status = sendParamsNow(params, replies);
+  if (resendOnReset) {
+    if (!status.ok()) {
+      // Rejected: not kept (a key kept before keeps its earlier value).
+      paramsToResend_ = before;
+    } else {
+      for (KeptParam& param : paramsToResend_) {
+        for (const auto& sent : params) {
+          if (param.key == sent.first) param.accepted = true;
+        }
+      }
+    }
+  }
+  return status;
+}
+
+Status Env::sendParamsNow(const std::vector<std::pair<std::string, std::string>>& params,
+                          std::vector<std::string>* replies) {
   SendSessionParameterRequest request;
   request.set_session_id(*sessionId_);
   for (const auto& [key, value] : params) {
@@ -550,6 +665,14 @@ Status Env::actionsToString(const std::vector<Event>& actions, std::string* out)
   const Space& space = actionSpace().space();
   std::ostringstream text;
   for (size_t i = 0; i < actions.size(); ++i) {
+    if (actions[i].value_case() != Event::kInt64Value) {
+      // int64_value() of any other event is 0, which would name another action.
+      const google::protobuf::FieldDescriptor* kind =
+          Event::descriptor()->FindFieldByNumber(actions[i].value_case());
+      return Status(StatusCode::kInvalidArgument,
+                    "The commandline can only name int64 actions, but action " + std::to_string(i) +
+                        " is " + (kind ? "an Event with " + kind->name() : "an empty Event"));
+    }
     const int64_t value = actions[i].int64_value();
     if (space.has_named_discrete()) {
       if (value < 0 || value >= space.named_discrete().name_size()) {

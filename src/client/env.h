@@ -74,6 +74,8 @@ struct StepResult {
 struct StepOptions {
   std::optional<std::vector<std::string>> observation_spaces;
   std::optional<std::vector<std::string>> reward_spaces;
+  // Seconds: >= 0 (0 expires at once) or +infinity (no deadline); NaN or negative is
+  // INVALID_ARGUMENT.
   double timeout = 300;
 };
 
@@ -83,12 +85,13 @@ struct ResetOptions {
   std::optional<std::string> action_space;
   std::optional<std::string> observation_space;
   std::optional<std::string> reward_space;
-  // The deadline of each call the reset makes (StartSession, AddBenchmark).
+  // The deadline of each call the reset makes (StartSession, AddBenchmark), in seconds as
+  // StepOptions::timeout.
   double timeout = 300;
 };
 
 // A compiler environment driven through a service: CompilerGym's ClientServiceCompilerEnv
-// (reference 4.3). Not thread-safe: use one env from one thread at a time (envs may move
+// (docs/architecture.md). Not thread-safe: use one env from one thread at a time (envs may move
 // between threads; different envs, forks included, may be used from different threads).
 class Env final : public ObservationView {
  public:
@@ -101,7 +104,11 @@ class Env final : public ObservationView {
 
   // Starts an episode: ends the current one, then StartSession (on NOT_FOUND: AddBenchmark
   // and StartSession again). A dead service is replaced and reset retried up to
-  // init_max_attempts. `observation` receives the default observation if there is one.
+  // init_max_attempts; a service that cannot be reached again (a managed binary that is gone,
+  // an in-process service no longer registered) is the connection's error (NOT_FOUND,
+  // SERVICE_INIT, ...). INVALID_ARGUMENT, with nothing sent, for a bad timeout or a benchmark
+  // with a string that is not valid UTF-8. `observation` receives the default observation if
+  // there is one.
   Status reset(const ResetOptions& options = {},
                std::optional<compiler_gym::Event>* observation = nullptr);
 
@@ -129,6 +136,11 @@ class Env final : public ObservationView {
   // Ends the episode; closes the service if no other env uses it. Idempotent.
   Status close();
 
+  // Session parameters (SendSessionParameter). INVALID_ARGUMENT, with nothing sent, if a key
+  // or value is not valid UTF-8. With resendOnReset, a parameter is kept and sent again after
+  // every reset, as in CompilerGym; but only if the service accepts it: one it rejects when
+  // first sent (at once, or by the next reset if sent before any) is not kept. Sending a key
+  // with resendOnReset false stops resending it, whether or not that send succeeds.
   Status sendParam(const std::string& key, const std::string& value, std::string* reply,
                    bool resendOnReset = false);
   Status sendParams(const std::vector<std::pair<std::string, std::string>>& params,
@@ -136,7 +148,8 @@ class Env final : public ObservationView {
 
   // The episode as a CompilerEnvState; replaying one; checking one. INVALID_ARGUMENT "Action
   // out of range: N" if an action the service rejected cannot be written in the commandline
-  // (CompilerGym raises there too).
+  // (CompilerGym raises there too), and for an action that is not an int64 (a dict, a string,
+  // ...), which the commandline cannot name either.
   Status state(CompilerEnvState* out) const;
   Status apply(const CompilerEnvState& state);
   Status validate(const std::optional<CompilerEnvState>& state, ValidationResult* result);
@@ -174,8 +187,8 @@ class Env final : public ObservationView {
   const std::shared_ptr<Connection>& connection() const { return connection_; }
   const std::string& endpoint() const { return endpoint_; }
 
-  // The action space's text form of actions (names joined by spaces for a named discrete
-  // space, else comma-joined integers), and back.
+  // The action space's text form of int64 actions (names joined by spaces for a named
+  // discrete space, else comma-joined integers), and back.
   Status actionsToString(const std::vector<compiler_gym::Event>& actions, std::string* out) const;
   Status actionsFromString(const std::string& text, std::vector<compiler_gym::Event>* out) const;
 
@@ -192,6 +205,8 @@ class Env final : public ObservationView {
   Status resolveSpaces(const StepOptions& options,
                        std::vector<const ObservationSpaceSpec*>* observations,
                        std::vector<Reward*>* rewards) const;
+  Status sendParamsNow(const std::vector<std::pair<std::string, std::string>>& params,
+                       std::vector<std::string>* replies);
   Status callService(Rpc rpc, const google::protobuf::Message& request,
                      google::protobuf::Message* reply, double timeout = 300);
   Status ensureConnection();
@@ -213,7 +228,13 @@ class Env final : public ObservationView {
   std::vector<compiler_gym::Event> actions_;
   std::optional<double> episodeReward_;
   std::chrono::steady_clock::time_point episodeStart_ = std::chrono::steady_clock::now();
-  std::vector<std::pair<std::string, std::string>> paramsToResend_;
+  // Parameters to send after every reset; `accepted` once the service has taken one.
+  struct KeptParam {
+    std::string key;
+    std::string value;
+    bool accepted = false;
+  };
+  std::vector<KeptParam> paramsToResend_;
   std::optional<compiler_gym::GetVersionReply> versions_;
 };
 

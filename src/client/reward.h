@@ -19,7 +19,7 @@ class ObservationView {
   virtual Status observe(const std::string& name, compiler_gym::Event* observation) = 0;
 };
 
-// A reward computed on the client from observations: CompilerGym's Reward (reference 4.5).
+// A reward computed on the client from observations: CompilerGym's Reward (compiler_gym.spaces).
 // Subclass it to add your own. `update` receives, in order, one observation per name in
 // observationSpaces(), computed after the step's actions.
 class Reward {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// CompilerGym's CompilerEnvState, its CSV/JSON forms and ValidationResult (reference 4.3, 4.6).
+// CompilerGym's CompilerEnvState, its CSV/JSON forms and ValidationResult (compiler_gym package).
 //
 // Formats are byte-compatible with CompilerGym 0.2.5 (Python 3, pydantic 1):
 //  * JSON is what pydantic's `state.json()` prints: keys benchmark, commandline, walltime, reward

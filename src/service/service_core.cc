@@ -4,8 +4,10 @@
 #include <charconv>
 #include <exception>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "common/logging.h"
+#include "common/text.h"
 
 namespace cgym {
 
@@ -34,6 +36,18 @@ Status guarded(Fn&& body) {
   }
 }
 
+// Spaces are looked up by name (by clients and by CompilerGym), so a name must be unique.
+template <typename Space>
+void rejectDuplicateNames(const std::vector<Space>& spaces, const char* kind) {
+  std::unordered_set<std::string> seen;
+  for (const Space& space : spaces) {
+    if (!seen.insert(space.name()).second) {
+      throw std::invalid_argument(std::string("Duplicate ") + kind + " space name: '" +
+                                  truncateForMessage(space.name()) + "'");
+    }
+  }
+}
+
 }  // namespace
 
 ServiceCore::ServiceCore(SessionFactory factory, ServiceCoreOptions options,
@@ -52,6 +66,8 @@ ServiceCore::ServiceCore(SessionFactory factory, ServiceCoreOptions options,
   }
   actionSpaces_ = probe->getActionSpaces();
   observationSpaces_ = probe->getObservationSpaces();
+  rejectDuplicateNames(actionSpaces_, "action");
+  rejectDuplicateNames(observationSpaces_, "observation");
   compilerVersion_ = probe->getCompilerVersion();
 }
 
@@ -251,7 +267,8 @@ Status ServiceCore::handleBuiltinParameter(const std::string& key, const std::st
     if (value.empty() || ec != std::errc() || ptr != end) {
       return Status(StatusCode::kInvalidArgument,
                     std::string("Invalid value for ") + kSetCacheMax +
-                        ": expected a non-negative integer number of bytes, got '" + value + "'");
+                        ": expected a non-negative integer number of bytes, got '" +
+                        truncateForMessage(value) + "'");
     }
     cache_->setMaxSizeInBytes(size);
     reply = std::to_string(size);
@@ -276,7 +293,8 @@ Status ServiceCore::SendSessionParameter(const SendSessionParameterRequest& requ
           entry->session->handleSessionParameter(param.key(), param.value(), answer));
       if (!answer) CGYM_RETURN_IF_ERROR(handleBuiltinParameter(param.key(), param.value(), answer));
       if (!answer) {
-        return Status(StatusCode::kInvalidArgument, "Unknown parameter: " + param.key());
+        return Status(StatusCode::kInvalidArgument,
+                      "Unknown parameter: " + truncateForMessage(param.key()));
       }
       reply->add_reply(std::move(*answer));
     }

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "service/service_main.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -26,6 +30,12 @@ namespace cgym::runtime {
 namespace fs = std::filesystem;
 
 namespace {
+
+// requestStop(): a counter of stop requests and an eventfd that wakes every running service.
+// Both are set up when the library loads, so that requestStop() only does async-signal-safe
+// work (an atomic increment and a write).
+std::atomic<uint64_t> stopRequests{0};
+const int stopEventFd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
 // gflags, which CompilerGym's services use, treats -flag and --flag alike; CLI11 reads a
 // single dash as a one-letter flag. Rewrite "-name..." to "--name..." (but not "-v" itself
@@ -96,6 +106,9 @@ void configureLogging(const fs::path& logDir, const std::string& program, int ve
 
 int runService(const SessionFactory& factory, int argc, const char* const* argv,
                const std::string& usage) {
+  // A stop asked before this point is not for this run; one asked later (even before port.txt
+  // is written, which is when a caller knows the service runs) is.
+  const uint64_t stopsBefore = stopRequests.load();
   std::string workingDir;
   std::string port = "0";
   std::string host = "localhost";
@@ -233,15 +246,44 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   }
   logger().info("Service \"{}\" listening on {}, PID = {}", wd.string(), server->port(), pid);
 
+  // Wait for a stop signal (through a signalfd, the signals being blocked) or a requestStop()
+  // made after this service started (the eventfd stays readable after a request, so a stale
+  // one is drained).
+  const int signalFd = signalfd(-1, &stopSignals, SFD_CLOEXEC);
   int signal = 0;
-  while (sigwait(&stopSignals, &signal) != 0) {
+  for (;;) {
+    pollfd fds[2] = {{signalFd, POLLIN, 0}, {stopEventFd, POLLIN, 0}};
+    if (poll(fds, stopEventFd >= 0 ? 2 : 1, -1) < 0) continue;  // EINTR
+    if (fds[0].revents & POLLIN) {
+      signalfd_siginfo info{};
+      if (read(signalFd, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
+        signal = static_cast<int>(info.ssi_signo);
+        break;
+      }
+    }
+    if (fds[1].revents & POLLIN) {
+      if (stopRequests.load() != stopsBefore) break;
+      uint64_t stale = 0;
+      if (read(stopEventFd, &stale, sizeof(stale)) < 0) { /* already drained */
+      }
+    }
   }
+  if (signalFd >= 0) close(signalFd);
   restoreMask.stopping = true;
-  logger().info("Received signal {}, shutting down", signal);
-  // Calls in flight get up to 60 s to finish. With none, shut down at once: gRPC otherwise
-  // waits about 5 s for clients that keep an idle connection open.
+  if (signal != 0) {
+    logger().info("Received signal {}, shutting down", signal);
+  } else {
+    logger().info("Asked to stop, shutting down");
+  }
+  // Calls in flight get up to 60 s to finish. With none, clients still get a moment to
+  // close their connections after the server's GOAWAY (CompilerGym's client, which closes
+  // its channel only once the service has exited, does so within milliseconds): a deadline
+  // that has passed makes gRPC cancel at once, which sends connected clients a second
+  // GOAWAY, "Cancelling all calls", that they log. A client that keeps its connection open
+  // past the grace period is cut off all the same.
   const auto now = std::chrono::system_clock::now();
-  server->shutdown(server->activeCalls() > 0 ? now + std::chrono::seconds(60) : now);
+  server->shutdown(
+      now + (server->activeCalls() > 0 ? std::chrono::seconds(60) : std::chrono::seconds(2)));
   server->wait();
 
   const size_t remaining = core->sessionCount();
@@ -255,6 +297,15 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   core.reset();
   logger().flush();
   return exitCode;
+}
+
+void requestStop() noexcept {
+  stopRequests.fetch_add(1);
+  if (stopEventFd >= 0) {
+    const uint64_t one = 1;
+    if (write(stopEventFd, &one, sizeof(one)) < 0) { /* the counter is at its maximum: awake */
+    }
+  }
 }
 
 }  // namespace cgym::runtime

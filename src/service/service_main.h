@@ -21,6 +21,10 @@ namespace cgym::runtime {
 int runService(const SessionFactory& factory, int argc, const char* const* argv,
                const std::string& usage = "");
 
+// Asks every runService() of this process to stop, as SIGTERM does. Callable from any thread and
+// from a signal handler. A runService() that starts later is not affected.
+void requestStop() noexcept;
+
 // CompilerGym's createAndRunCompilerGymService<T>: runs a service of sessions of type T,
 // which must be constructible from the working directory.
 template <typename SessionType>

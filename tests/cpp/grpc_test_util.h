@@ -29,7 +29,7 @@ inline compiler_gym::Event intEvent(int64_t v) {
   return event;
 }
 
-// The version and spaces of the example service (reference 5.1), which the C++ and the C
+// The version and spaces of the example service (CompilerGym's example), which the C++ and the C
 // example services must both report.
 inline void expectExampleVersionAndSpaces(compiler_gym::CompilerGymService::Stub& stub) {
   using namespace compiler_gym;

@@ -46,7 +46,7 @@ CHANNEL_READY_TIMEOUT_SECONDS = 10.0
 # Deadline applied to every RPC made through ``Service.stub`` unless the caller passes one.
 RPC_TIMEOUT_SECONDS = 10.0
 
-# The channel options CompilerGym's client uses (reference section 4.1).
+# The channel options CompilerGym's client uses (compiler_gym/service/connection.py).
 GRPC_CHANNEL_OPTIONS = [
     ("grpc.max_send_message_length", -1),
     ("grpc.max_receive_message_length", -1),

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""Process lifecycle of a libcgym service binary (reference sections 3.4, 4.1 and 5.2).
+"""Process lifecycle of a libcgym service binary (docs/service.md, "The service process").
 
-Covers 5.2 items 1, 2, 23, 24, 25 and 26, plus flag errors, --help, loopback-only listening on
+Covers command-line errors, the working directory, port.txt, pid.txt, the flags CompilerGym's
+client adds, SIGTERM and exit codes, plus --help, loopback-only listening on
 both 127.0.0.1 and ::1, the logs/ directory and the standard gRPC health service.
 """
 
@@ -18,7 +19,7 @@ import pytest
 
 BENCHMARK = "benchmark://example-compiler-v0/foo"
 
-# Exit codes of the C++ runtime's createAndRunCompilerGymService (reference 3.4).
+# Exit codes of CompilerGym's C++ runtime's createAndRunCompilerGymService (docs/service.md).
 EXIT_OK = 0
 EXIT_FLAG_ERROR = 1
 EXIT_SESSIONS_REMAIN = 6
@@ -98,12 +99,12 @@ def assert_port_taken(port: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Command-line errors (5.2 items 1 and 2) and --help
+# Command-line errors and --help
 # ---------------------------------------------------------------------------------------------
 
 
 def test_positional_argument_is_rejected(launcher, tmp_path):
-    """5.2 item 1: a positional argument exits 1 within 10 s with ERROR: ... 'foobar'."""
+    """A positional argument exits 1 within 10 s with ERROR: ... 'foobar'."""
     start = time.monotonic()
     result = launcher.run(f"--working_dir={tmp_path / 'wd'}", "foobar", timeout=10)
     assert time.monotonic() - start < 10
@@ -114,7 +115,7 @@ def test_positional_argument_is_rejected(launcher, tmp_path):
 
 @pytest.mark.parametrize("flag", ["--foobar", "--foobar=1"])
 def test_unknown_flag_is_rejected(launcher, tmp_path, flag):
-    """5.2 item 2: an unknown flag (with or without a value) exits 1 naming the flag."""
+    """An unknown flag (with or without a value) exits 1 naming the flag."""
     result = launcher.run(f"--working_dir={tmp_path / 'wd'}", flag, timeout=10)
     assert result.returncode == EXIT_FLAG_ERROR, result
     assert "ERROR: unknown command line flag 'foobar'" in result.stderr
@@ -137,12 +138,12 @@ def test_help_prints_flags_and_exits_0(launcher):
 
 
 # ---------------------------------------------------------------------------------------------
-# Working directory, port.txt, pid.txt, logs/ (5.2 items 23 and 24)
+# Working directory, port.txt, pid.txt, logs/
 # ---------------------------------------------------------------------------------------------
 
 
 def test_space_separated_working_dir_is_created_with_port_and_pid_files(launcher, tmp_path):
-    """5.2 item 23: ``--working_dir <dir>`` (separate argv element, not existing yet)."""
+    """``--working_dir <dir>`` (separate argv element, not existing yet)."""
     working_dir = tmp_path / "does" / "not" / "exist" / "subdir"
     assert not working_dir.exists()
     proc = launcher.launch("--working_dir", working_dir, add_working_dir_flag=False)
@@ -169,7 +170,7 @@ def test_space_separated_working_dir_is_created_with_port_and_pid_files(launcher
 
 
 def test_fixed_port_is_used_and_held(launcher, pb):
-    """5.2 item 24: ``--port <P>`` writes P to port.txt and holds 127.0.0.1:P."""
+    """``--port <P>`` writes P to port.txt and holds 127.0.0.1:P."""
     for _attempt in range(3):  # Bounded retries in case another process grabs P meanwhile.
         port = launcher.free_port()
         proc = launcher.launch("--port", port)
@@ -222,7 +223,7 @@ def test_logs_directory_is_created(service):
 
 
 # ---------------------------------------------------------------------------------------------
-# Flags CompilerGym's client adds (5.2 item 25)
+# Flags CompilerGym's client adds
 # ---------------------------------------------------------------------------------------------
 
 
@@ -249,7 +250,7 @@ def test_alsologtostderr_writes_log_to_stderr(launcher, pb):
 
 
 # ---------------------------------------------------------------------------------------------
-# SIGTERM and exit codes (5.2 item 26)
+# SIGTERM and exit codes
 # ---------------------------------------------------------------------------------------------
 
 

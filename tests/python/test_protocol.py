@@ -2,7 +2,7 @@
 """The CompilerGym wire protocol, driven through real gRPC against the example service.
 
 Uses stubs generated from proto/compiler_gym_service.proto (see conftest.py) and makes the
-calls CompilerGym's client makes (reference sections 1, 3.2, 4.1, 5.1 and 5.2), plus raw-bytes
+calls CompilerGym's client makes (see docs/service.md), plus raw-bytes
 checks of the wire encoding (sint64 zig-zag, packed and unpacked repeated fields, explicit
 presence of range bounds).
 """
@@ -16,7 +16,7 @@ PROGRAM = b"Ir data"
 
 METHOD_PREFIX = "/compiler_gym.CompilerGymService/"
 
-# Built-in session parameters (reference 2.3 / 3.2).
+# Built-in session parameters (docs/service.md).
 SET_MAX = "service.benchmark_cache.set_max_size_in_bytes"
 GET_MAX = "service.benchmark_cache.get_max_size_in_bytes"
 GET_SIZE = "service.benchmark_cache.get_size_in_bytes"
@@ -213,7 +213,7 @@ def test_get_spaces_raw_bytes(service, pb):
 
 
 def test_start_session_unknown_benchmark_then_add_benchmark(service, pb):
-    """5.2 items 13 and 28: NOT_FOUND for an unknown URI; found after AddBenchmark."""
+    """NOT_FOUND for an unknown URI; found after AddBenchmark."""
     error = rpc_error(start, service, pb, uri=FOO, program=None)
     assert_status(error, grpc.StatusCode.NOT_FOUND, "Benchmark not found")
 
@@ -263,7 +263,7 @@ def test_start_session_observations_follow_request_order(service, pb, indices):
 
 
 def test_session_ids_start_at_0_and_failures_consume_none(service, pb):
-    """Reference 3.2: ids count from 0; a failed StartSession does not consume an id."""
+    """As in CompilerGym: ids count from 0; a failed StartSession does not consume an id."""
     assert start(service, pb).session_id == 0
     rpc_error(start, service, pb, action_space=3)
     rpc_error(start, service, pb, observation_space=[IR, 9])
@@ -317,7 +317,7 @@ def test_step_with_actions_and_observations(service, pb):
 
 
 def test_step_observations_only(service, pb):
-    """5.2 item 19: zero actions plus observation indices (observation view)."""
+    """Zero actions plus observation indices (observation view)."""
     session_id = start(service, pb).session_id
     reply = step(service, pb, session_id, observations=[FEATURES, IR])
     assert_zero_features(reply.observation[0])
@@ -326,7 +326,7 @@ def test_step_observations_only(service, pb):
 
 
 def test_step_without_actions_had_no_effect(service, pb):
-    """Reference 3.2: action_had_no_effect starts true and is AND-ed over the actions."""
+    """As in CompilerGym: action_had_no_effect starts true and is AND-ed over the actions."""
     session_id = start(service, pb).session_id
     reply = step(service, pb, session_id)
     assert reply.action_had_no_effect is True
@@ -480,7 +480,7 @@ def test_session_parameters_reply_in_order(service, pb):
 
 
 def test_end_session_remaining_sessions(service, pb):
-    """5.2 item 29: remaining_sessions is exact as sessions come and go."""
+    """remaining_sessions is exact as sessions come and go."""
     a = start(service, pb).session_id
     b = start(service, pb).session_id
     c = service.stub.ForkSession(pb.ForkSessionRequest(session_id=a)).session_id
@@ -645,7 +645,7 @@ def test_unknown_method_is_unimplemented(service):
 
 
 def test_two_clients_share_one_service(launcher, service, pb):
-    """Sessions live on the service, not the connection (reference 6.9, threading tests)."""
+    """Sessions live on the service, not the connection (as in CompilerGym's threading tests)."""
     _, other_stub, _ = launcher.connect(f"127.0.0.1:{service.port}")
     mine = start(service, pb).session_id
     theirs = other_stub.StartSession(pb.StartSessionRequest(benchmark=benchmark(pb, BAR)))

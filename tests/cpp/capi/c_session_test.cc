@@ -157,7 +157,7 @@ TEST_F(CSessionTest, EpisodeWithObservationsForkAndOutOfRangeAction) {
   ASSERT_OK(call(stub(), &CompilerGymService::Stub::EndSession, end, &ended));
   EXPECT_EQ(ended.remaining_sessions(), 0);
 
-  // With no session left, SIGTERM makes the service exit with 0 (reference 5.2 item 26).
+  // With no session left, SIGTERM makes the service exit with 0 (docs/service.md).
   EXPECT_EQ(service_.terminate(), 0);
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// BenchmarkCache against the expectations of CompilerGym's own cache tests (reference 6.3, 6.4).
+// BenchmarkCache against the expectations of CompilerGym's own BenchmarkCache tests.
 #include "service/benchmark_cache.h"
 
 #include <gtest/gtest.h>

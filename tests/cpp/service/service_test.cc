@@ -580,7 +580,7 @@ TEST(GrpcServerTest, ServesOnAUnixSocket) {
   std::filesystem::remove(path);
 }
 
-// The C++ example service (reference 5.1).
+// The C++ example service (CompilerGym's example compiler).
 class ExampleServiceTest : public ::testing::Test {
  protected:
   ExampleServiceTest() : harness_(factoryOf<example::ExampleSession>()) {}

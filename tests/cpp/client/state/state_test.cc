@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // CompilerEnvState, its CSV and JSON forms, and ValidationResult, against CompilerGym's
-// tests/compiler_env_state_test.py (reference 6.7, items 49-55). Expected strings marked
+// tests/compiler_env_state_test.py and tests/validation_result_test.py. Expected strings marked
 // "(Python)" were produced by CompilerGym 0.2.5 with Python 3.11 and pydantic 1.10.
 #include "client/state.h"
 
