@@ -8,9 +8,10 @@
         observation, reward, done, info = env.step(0)
 
 Modules: cgym.errors (exceptions), cgym.spaces, cgym.service (ConnectionOpts,
-CompilerGymServiceConnection), cgym.runtime (sessions written in Python), cgym.wrappers
-(gymnasium adapter).
+CompilerGymServiceConnection), cgym.runtime (sessions written in Python), cgym.messages
+(CompilerGym's protobuf messages as bytes), cgym.wrappers (gymnasium adapter).
 """
+
 from . import _cgym
 
 #: The major version of libcgym this package was built for (cgym.h).
@@ -22,26 +23,33 @@ def _check_library_version(loaded: int, loaded_string: str, major: int) -> None:
     if loaded // 10000 != major:
         raise ImportError(
             f"cgym was built for libcgym {major}.x but loaded libcgym {loaded_string}: "
-            "rebuild the binding against this library")
+            "rebuild the binding against this library"
+        )
 
 
-_check_library_version(_cgym.cgym_version_number(), _cgym.cgym_version_string(),
-                       CGYM_VERSION_MAJOR)
+_check_library_version(_cgym.cgym_version_number(), _cgym.cgym_version_string(), CGYM_VERSION_MAJOR)
 
-from . import errors, spaces  # noqa: E402  (errors registers the exception factory)
+from . import errors, messages, runtime, service, spaces, wrappers  # noqa: E402  (errors registers the exception factory)  # noqa: E402
+from ._convert import AnyValue  # noqa: E402
 from .datasets import Benchmark, Dataset, Datasets  # noqa: E402
-from .env import (ClientServiceCompilerEnv, CompilerEnv, ObservationSpaceSpec,  # noqa: E402
-                  OptionalArgumentValue)
-from .errors import (BenchmarkInitError, EnvironmentNotSupported, ServiceError,  # noqa: E402
-                     ServiceInitError, ServiceIsClosed, ServiceOSError, ServiceTransportError,
-                     SessionNotFound)
+from .env import ClientServiceCompilerEnv, CompilerEnv, ObservationSpaceSpec, OptionalArgumentValue  # noqa: E402
+from .errors import (  # noqa: E402
+    BenchmarkInitError,
+    EnvironmentNotSupported,
+    ServiceError,
+    ServiceInitError,
+    ServiceIsClosed,
+    ServiceOSError,
+    ServiceTransportError,
+    SessionNotFound,
+    SpaceNotFoundError,
+)
 from .reward import DefaultRewardFromObservation, Reward  # noqa: E402
 from .runtime import ActionSpace, CompilationSession, ObservationSpace  # noqa: E402
-from .state import CompilerEnvState, ValidationResult  # noqa: E402
-from . import runtime, service, wrappers  # noqa: E402
-from ._convert import AnyValue  # noqa: E402
+from .state import CompilerEnvState, ValidationResult, states_from_csv, states_to_csv  # noqa: E402
 
-__version__ = "0.1.0"
+#: The version of cgym.h this package was built against (the package's own version).
+__version__ = f"{_cgym.CGYM_VERSION_MAJOR}.{_cgym.CGYM_VERSION_MINOR}.{_cgym.CGYM_VERSION_PATCH}"
 
 
 def version() -> str:
@@ -49,12 +57,44 @@ def version() -> str:
     return _cgym.cgym_version_string()
 
 
+def protocol_version() -> str:
+    """The CompilerGym protocol version libcgym speaks (a libcgym service's service_version)."""
+    return _cgym.cgym_protocol_version_string()
+
+
 __all__ = [
-    "ActionSpace", "AnyValue", "Benchmark", "BenchmarkInitError", "ClientServiceCompilerEnv",
-    "CompilationSession", "CompilerEnv", "CompilerEnvState", "Dataset", "Datasets",
-    "DefaultRewardFromObservation", "EnvironmentNotSupported", "ObservationSpace",
-    "ObservationSpaceSpec", "OptionalArgumentValue", "Reward", "ServiceError",
-    "ServiceInitError", "ServiceIsClosed", "ServiceOSError", "ServiceTransportError",
-    "SessionNotFound", "ValidationResult", "errors", "runtime", "service", "spaces", "version",
+    "ActionSpace",
+    "AnyValue",
+    "Benchmark",
+    "BenchmarkInitError",
+    "ClientServiceCompilerEnv",
+    "CompilationSession",
+    "CompilerEnv",
+    "CompilerEnvState",
+    "Dataset",
+    "Datasets",
+    "DefaultRewardFromObservation",
+    "EnvironmentNotSupported",
+    "ObservationSpace",
+    "ObservationSpaceSpec",
+    "OptionalArgumentValue",
+    "Reward",
+    "ServiceError",
+    "ServiceInitError",
+    "ServiceIsClosed",
+    "ServiceOSError",
+    "ServiceTransportError",
+    "SessionNotFound",
+    "SpaceNotFoundError",
+    "ValidationResult",
+    "errors",
+    "messages",
+    "protocol_version",
+    "runtime",
+    "service",
+    "spaces",
+    "states_from_csv",
+    "states_to_csv",
+    "version",
     "wrappers",
 ]

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Conversions between libcgym handles (events, spaces) and Python values (reference 4.4)."""
+"""Conversions between libcgym handles (events, spaces) and Python values (docs/python.md)."""
+
 import math
 from collections import namedtuple
 
@@ -20,6 +21,7 @@ _TENSOR_DTYPES = {
 
 
 # ---- Events to Python ----------------------------------------------------------------------
+
 
 def event_to_py(event):
     """The Python value of an event handle (borrowed): None, bool, int, float, str, numpy
@@ -48,18 +50,18 @@ def event_to_py(event):
     if kind == C.CGYM_EVENT_STRING_TENSOR:
         shape = C.cgym_event_tensor_shape(event)
         count = C.cgym_event_tensor_count(event)
-        values = [C.cgym_event_string_tensor_get(event, i).decode("utf-8") for i in range(count)]
+        values = [C.cgym_event_string_tensor_at(event, i).decode("utf-8") for i in range(count)]
         array = np.empty(count, dtype=object)
         array[:] = values
         return array.reshape(shape)
     if kind == C.CGYM_EVENT_LIST:
-        n = C.cgym_event_list_size(event)
-        return [event_to_py(C.cgym_event_list_get(event, i)) for i in range(n)]
+        n = C.cgym_event_list_count(event)
+        return [event_to_py(C.cgym_event_list_at(event, i)) for i in range(n)]
     if kind == C.CGYM_EVENT_DICT:
-        n = C.cgym_event_dict_size(event)
+        n = C.cgym_event_dict_count(event)
         out = {}
         for i in range(n):
-            key, value = C.cgym_event_dict_entry(event, i)
+            key, value = C.cgym_event_dict_at(event, i)
             out[key] = event_to_py(value)
         return out
     if kind == C.CGYM_EVENT_ANY:
@@ -84,6 +86,7 @@ def owned_event_to_py(event):
 
 
 # ---- Python to events ----------------------------------------------------------------------
+
 
 def fill_event(event, value):
     """Sets an existing event handle to a Python value."""
@@ -128,20 +131,37 @@ def fill_event(event, value):
 def _fill_tensor(event, array: np.ndarray):
     shape = [int(d) for d in array.shape]
     if array.dtype == np.bool_:
-        C.event_set_tensor_bytes(event, C.CGYM_EVENT_BOOL_TENSOR, shape,
-                                 np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+        C.event_set_tensor_bytes(
+            event,
+            C.CGYM_EVENT_BOOL_TENSOR,
+            shape,
+            np.ascontiguousarray(array, dtype=np.uint8).tobytes(),
+        )
     elif array.dtype in (np.int8, np.uint8):
-        C.event_set_tensor_bytes(event, C.CGYM_EVENT_BYTE_TENSOR, shape,
-                                 np.ascontiguousarray(array).astype(np.int8).tobytes())
+        C.event_set_tensor_bytes(
+            event,
+            C.CGYM_EVENT_BYTE_TENSOR,
+            shape,
+            np.ascontiguousarray(array).astype(np.int8).tobytes(),
+        )
     elif np.issubdtype(array.dtype, np.integer):
-        C.event_set_tensor_bytes(event, C.CGYM_EVENT_INT64_TENSOR, shape,
-                                 np.ascontiguousarray(array, dtype=np.int64).tobytes())
+        C.event_set_tensor_bytes(
+            event,
+            C.CGYM_EVENT_INT64_TENSOR,
+            shape,
+            np.ascontiguousarray(array, dtype=np.int64).tobytes(),
+        )
     elif array.dtype == np.float32:
-        C.event_set_tensor_bytes(event, C.CGYM_EVENT_FLOAT_TENSOR, shape,
-                                 np.ascontiguousarray(array).tobytes())
+        C.event_set_tensor_bytes(
+            event, C.CGYM_EVENT_FLOAT_TENSOR, shape, np.ascontiguousarray(array).tobytes()
+        )
     elif np.issubdtype(array.dtype, np.floating):
-        C.event_set_tensor_bytes(event, C.CGYM_EVENT_DOUBLE_TENSOR, shape,
-                                 np.ascontiguousarray(array, dtype=np.float64).tobytes())
+        C.event_set_tensor_bytes(
+            event,
+            C.CGYM_EVENT_DOUBLE_TENSOR,
+            shape,
+            np.ascontiguousarray(array, dtype=np.float64).tobytes(),
+        )
     elif array.dtype == object or array.dtype.kind in ("U", "S"):
         values = [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in array.flat]
         C.event_set_string_tensor_list(event, shape, values)
@@ -184,8 +204,12 @@ _SEQUENCE_DTYPES = {
     C.CGYM_SPACE_DOUBLE_SEQUENCE: np.float64,
     C.CGYM_SPACE_STRING_SEQUENCE: str,
 }
-_SCALAR_KIND = {np.bool_: C.CGYM_SPACE_BOOL_RANGE, np.int64: C.CGYM_SPACE_INT64_RANGE,
-                np.float32: C.CGYM_SPACE_FLOAT_RANGE, np.float64: C.CGYM_SPACE_DOUBLE_RANGE}
+_SCALAR_KIND = {
+    np.bool_: C.CGYM_SPACE_BOOL_RANGE,
+    np.int64: C.CGYM_SPACE_INT64_RANGE,
+    np.float32: C.CGYM_SPACE_FLOAT_RANGE,
+    np.float64: C.CGYM_SPACE_DOUBLE_RANGE,
+}
 
 
 def _scalar_of(space, name, dtype):
@@ -200,17 +224,26 @@ def _scalar_of(space, name, dtype):
 
 def _subspace(space, index):
     # (key, subspace): a NULL key (a list's item) comes back as the subspace alone.
-    result = C.cgym_space_subspace(space, index)
+    result = C.cgym_space_subspace_at(space, index)
     return tuple(result) if isinstance(result, list) else (None, result)
 
 
 def space_to_py(space, name=""):
-    """A gymnasium space (cgym.spaces) from a space handle (borrowed)."""
+    """A gymnasium space (cgym.spaces) from a space handle (borrowed). A space with a type_id
+    (e.g. "permutation") has it as its ``type_id`` attribute."""
+    result = _space_to_py(space, name)
+    type_id = C.cgym_space_type_id(space)
+    if type_id:
+        result.type_id = type_id
+    return result
+
+
+def _space_to_py(space, name):
     kind = C.cgym_space_kind(space)
     if kind == C.CGYM_SPACE_DISCRETE:
         return S.Discrete(C.cgym_space_discrete_n(space), name=name)
     if kind == C.CGYM_SPACE_NAMED_DISCRETE:
-        n = C.cgym_space_names_count(space)
+        n = C.cgym_space_name_count(space)
         return S.NamedDiscrete([C.cgym_space_name_at(space, i) for i in range(n)], name=name)
     if kind in _RANGE_DTYPES:
         return _scalar_of(space, name, _RANGE_DTYPES[kind])
@@ -223,8 +256,9 @@ def space_to_py(space, name=""):
         scalar = None
         if dtype not in (bytes, str):
             scalar = _scalar_of(space, "", np.int64 if dtype == np.int8 else dtype)
-        return S.Sequence(name=name, size_range=(lo, None if hi < 0 else hi), dtype=dtype,
-                          scalar_range=scalar)
+        return S.Sequence(
+            name=name, size_range=(lo, None if hi < 0 else hi), dtype=dtype, scalar_range=scalar
+        )
     if kind in _BOX_DTYPES:
         dtype = _BOX_DTYPES[kind]
         shape = tuple(C.cgym_space_box_shape(space))
@@ -233,8 +267,9 @@ def space_to_py(space, name=""):
         high = np.array(high, dtype=np.float64).reshape(shape)
         if dtype == np.bool_:
             return S.Box(low=0, high=1, name=name, shape=shape, dtype=np.bool_)
-        return S.Box(low=low.astype(dtype), high=high.astype(dtype), name=name, shape=shape,
-                     dtype=dtype)
+        return S.Box(
+            low=low.astype(dtype), high=high.astype(dtype), name=name, shape=shape, dtype=dtype
+        )
     if kind in (C.CGYM_SPACE_LIST, C.CGYM_SPACE_SPACE_UNION, C.CGYM_SPACE_DICT):
         n = C.cgym_space_subspace_count(space)
         items = [_subspace(space, i) for i in range(n)]
@@ -244,8 +279,9 @@ def space_to_py(space, name=""):
     if kind == C.CGYM_SPACE_SPACE_SEQUENCE:
         lo, hi = C.cgym_space_length_range(space)
         _, sub = _subspace(space, 0)
-        return S.SpaceSequence(name=name, space=space_to_py(sub),
-                               size_range=(lo, None if hi < 0 else hi))
+        return S.SpaceSequence(
+            name=name, space=space_to_py(sub), size_range=(lo, None if hi < 0 else hi)
+        )
     if kind == C.CGYM_SPACE_ANY:
         return S.Any(name=name)
     raise TypeError(f"Unsupported space kind {kind}")
@@ -267,10 +303,14 @@ def space_from_py(space):
         kind = _SCALAR_KIND.get(np.dtype(space.dtype).type)
         if kind is None:
             raise TypeError(f"Unsupported scalar dtype {space.dtype}")
-        lo, has_lo = _bound(space.min, space.min is not None and not (
-            isinstance(space.min, float) and math.isinf(space.min)))
-        hi, has_hi = _bound(space.max, space.max is not None and not (
-            isinstance(space.max, float) and math.isinf(space.max)))
+        lo, has_lo = _bound(
+            space.min,
+            space.min is not None and not (isinstance(space.min, float) and math.isinf(space.min)),
+        )
+        hi, has_hi = _bound(
+            space.max,
+            space.max is not None and not (isinstance(space.max, float) and math.isinf(space.max)),
+        )
         return C.cgym_space_new_range(kind, lo, has_lo, hi, has_hi)
     if isinstance(space, S.Sequence):
         lo, hi = space.size_range
@@ -290,9 +330,12 @@ def space_from_py(space):
         kind = kinds.get(np.dtype(space.dtype).type)
         if kind is None:
             raise TypeError(f"Unsupported box dtype {space.dtype}")
-        return C.space_new_box_py(kind, [int(d) for d in space.shape],
-                                  [float(v) for v in np.asarray(space.low).flat],
-                                  [float(v) for v in np.asarray(space.high).flat])
+        return C.space_new_box_py(
+            kind,
+            [int(d) for d in space.shape],
+            [float(v) for v in np.asarray(space.low).flat],
+            [float(v) for v in np.asarray(space.high).flat],
+        )
     if isinstance(space, (gymnasium.spaces.Dict, gymnasium.spaces.Tuple)):
         is_dict = isinstance(space, gymnasium.spaces.Dict)
         out = C.cgym_space_new_composite(C.CGYM_SPACE_DICT if is_dict else C.CGYM_SPACE_LIST)

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Benchmarks and a minimal client-side dataset (a fixed set of benchmarks by URI)."""
-from typing import Dict, Iterable, Optional, Union
+
+from collections.abc import Iterable
+from typing import Optional, Union
 
 
 class Benchmark:
@@ -33,11 +35,16 @@ class Dataset:
     {"foo": b"Ir data"}). Looking up another benchmark of the dataset raises
     LookupError(unknown_message)."""
 
-    def __init__(self, name: str, benchmarks: Dict[str, Optional[bytes]],
-                 unknown_message: str = "Unknown program name"):
+    def __init__(
+        self,
+        name: str,
+        benchmarks: dict[str, Optional[bytes]],
+        unknown_message: str = "Unknown program name",
+    ):
         self.name = canonical_uri(name).rstrip("/")
-        self._benchmarks = {f"{self.name}/{k}" if "://" not in k else k: v
-                            for k, v in benchmarks.items()}
+        self._benchmarks = {
+            f"{self.name}/{k}" if "://" not in k else k: v for k, v in benchmarks.items()
+        }
         self.unknown_message = unknown_message
 
     def benchmark_uris(self) -> Iterable[str]:

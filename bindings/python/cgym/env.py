@@ -1,23 +1,23 @@
 # SPDX-License-Identifier: MIT
 """cgym.CompilerEnv: CompilerGym's ClientServiceCompilerEnv over libcgym's cgym_env_t."""
+
 import copy
 import json
-import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, Optional, Union
 
 import gymnasium
 import numpy as np
 
 from . import _cgym as C
 from . import _convert
-from .datasets import Benchmark, Dataset, Datasets, canonical_uri
-from .errors import ServiceIsClosed, SessionNotFound
+from .datasets import Benchmark, Dataset, Datasets
+from .errors import ServiceIsClosed, SpaceNotFoundError
 from .reward import DefaultRewardFromObservation, Reward, _RewardAdapter
 from .service import CompilerGymServiceConnection, ConnectionOpts, connect
 from .spaces import NamedDiscrete
 from .state import CompilerEnvState, ValidationResult
-
 
 # cgym_step plus the conversion of its result, in one call (see env_step in _cgym.i).
 _env_step = C.env_step
@@ -54,12 +54,12 @@ class ObservationView:
         self._env = env
 
     @property
-    def spaces(self) -> Dict[str, ObservationSpaceSpec]:
+    def spaces(self) -> dict[str, ObservationSpaceSpec]:
         return self._env._observation_specs
 
     def __getitem__(self, name: str):
         if name not in self._env._observation_specs:
-            raise LookupError(f"Observation space not found: {name}")
+            raise _observation_not_found(name)
         return _convert.owned_event_to_py(C.cgym_env_observe(self._env._handle(), name))
 
     def __contains__(self, name):
@@ -76,12 +76,12 @@ class RewardView:
         self._env = env
 
     @property
-    def spaces(self) -> Dict[str, Reward]:
+    def spaces(self) -> dict[str, Reward]:
         return self._env._rewards
 
     def __getitem__(self, name: str) -> float:
         if name not in self._env._rewards:
-            raise LookupError(f"Reward space not found: {name}")
+            raise _reward_not_found(name)
         return C.cgym_env_reward(self._env._handle(), name)
 
     def __contains__(self, name):
@@ -89,6 +89,14 @@ class RewardView:
 
     def __iter__(self):
         return iter(self._env._rewards)
+
+
+def _observation_not_found(name) -> SpaceNotFoundError:
+    return SpaceNotFoundError(f"Observation space not found: {name}", name)
+
+
+def _reward_not_found(name) -> SpaceNotFoundError:
+    return SpaceNotFoundError(f"Reward space not found: {name}", name)
 
 
 def _name_of(space) -> Optional[str]:
@@ -104,19 +112,25 @@ class CompilerEnv(gymnasium.Env):
     the env), "host:port" (unmanaged) or "inproc:NAME" (a service registered in this process,
     see cgym.runtime.register_in_process)."""
 
-    def __init__(self, service: Union[str, Path] = None, rewards: Optional[List[Reward]] = None,
-                 datasets: Optional[Iterable[Dataset]] = None,
-                 benchmark: Optional[Union[str, Benchmark]] = None,
-                 observation_space: Optional[str] = None, reward_space: Optional[str] = None,
-                 action_space: Optional[str] = None,
-                 connection_settings: Optional[ConnectionOpts] = None,
-                 service_connection: Optional[CompilerGymServiceConnection] = None,
-                 _handle=None, _parent: "CompilerEnv" = None):
+    def __init__(
+        self,
+        service: Union[str, Path] = None,
+        rewards: Optional[list[Reward]] = None,
+        datasets: Optional[Iterable[Dataset]] = None,
+        benchmark: Optional[Union[str, Benchmark]] = None,
+        observation_space: Optional[str] = None,
+        reward_space: Optional[str] = None,
+        action_space: Optional[str] = None,
+        connection_settings: Optional[ConnectionOpts] = None,
+        service_connection: Optional[CompilerGymServiceConnection] = None,
+        _handle=None,
+        _parent: "CompilerEnv" = None,
+    ):
         self._env = None
         self.service_endpoint = service
         self.connection_settings = connection_settings or ConnectionOpts()
         self.datasets = datasets if isinstance(datasets, Datasets) else Datasets(datasets or [])
-        self.actions: List[Any] = []
+        self.actions: list[Any] = []
         if _handle is not None:
             self._env = _handle
         elif service_connection is not None:
@@ -127,7 +141,7 @@ class CompilerEnv(gymnasium.Env):
                 raise TypeError("No endpoint provided for service connection")
             self._env = connect(service, self.connection_settings)
 
-        self._observation_specs: Dict[str, ObservationSpaceSpec] = {}
+        self._observation_specs: dict[str, ObservationSpaceSpec] = {}
         n = C.cgym_env_observation_space_count(self._env)
         for i in range(n):
             spec = ObservationSpaceSpec(C.cgym_env_observation_space_at(self._env, i), i)
@@ -148,13 +162,18 @@ class CompilerEnv(gymnasium.Env):
             self.connection_settings = _parent.connection_settings
             return
 
-        self._rewards: Dict[str, Reward] = {}
+        self._rewards: dict[str, Reward] = {}
         if rewards is None:
-            rewards = [DefaultRewardFromObservation(spec.id)
-                       for spec in self._observation_specs.values()
-                       if isinstance(spec.default_value, (bool, int, float))]
-        for reward in rewards:
-            self.add_reward(reward)
+            # libcgym made CompilerGym's default rewards (one DefaultRewardFromObservation per
+            # scalar observation space) and computes them: they are listed here, not replaced
+            # by Python copies (which would also log "Replacing existing reward space").
+            env = self._env
+            for i in range(C.cgym_env_reward_space_count(env)):
+                name = C.cgym_env_reward_space_at(env, i)
+                self._rewards[name] = DefaultRewardFromObservation(name)
+        else:
+            for reward in rewards:
+                self.add_reward(reward)
         self._observation_space_name = None
         self._reward_space_name = None
         self._next_benchmark: Optional[Benchmark] = None
@@ -173,8 +192,7 @@ class CompilerEnv(gymnasium.Env):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._fast_step = (cls.multistep is CompilerEnv.multistep
-                          and cls._step is CompilerEnv._step)
+        cls._fast_step = cls.multistep is CompilerEnv.multistep and cls._step is CompilerEnv._step
 
     # ---- Handles ------------------------------------------------------------------------
 
@@ -189,10 +207,15 @@ class CompilerEnv(gymnasium.Env):
 
     def add_reward(self, reward: Reward) -> None:
         """Adds (or replaces) a reward space computed by a Python cgym.Reward."""
-        C.env_add_python_reward(self._handle(), reward.name, list(reward.observation_spaces),
-                                float(reward.default_value),
-                                int(bool(reward.default_negates_returns)),
-                                int(bool(reward.deterministic)), _RewardAdapter(reward))
+        C.env_add_python_reward(
+            self._handle(),
+            reward.name,
+            list(reward.observation_spaces),
+            float(reward.default_value),
+            int(bool(reward.default_negates_returns)),
+            int(bool(reward.deterministic)),
+            _RewardAdapter(reward),
+        )
         self._rewards[reward.name] = reward
 
     # ---- Properties ---------------------------------------------------------------------
@@ -212,7 +235,7 @@ class CompilerEnv(gymnasium.Env):
     def observation_space(self, space) -> None:
         name = _name_of(space)
         if space is not None and name not in self._observation_specs:
-            raise LookupError(f"Observation space not found: {space}")
+            raise _observation_not_found(space)
         C.cgym_env_set_observation_space(self._handle(), name or "")
         self._observation_space_name = name
 
@@ -228,25 +251,26 @@ class CompilerEnv(gymnasium.Env):
     def reward_space(self, space) -> None:
         name = _name_of(space)
         if space is not None and name not in self._rewards:
-            raise LookupError(f"Reward space not found: {space}")
+            raise _reward_not_found(space)
         C.cgym_env_set_reward_space(self._handle(), name or "")
         self._reward_space_name = name
 
     @property
-    def reward_range(self) -> Tuple[float, float]:
+    def reward_range(self) -> tuple[float, float]:
         reward = self.reward_space
         if reward is None:
             return (-np.inf, np.inf)
         return (reward.min, reward.max)
 
     @property
-    def action_spaces(self) -> List[Any]:
+    def action_spaces(self) -> list[Any]:
         env = self._handle()
         out = []
         for i in range(C.cgym_env_action_space_count(env)):
             a = C.cgym_env_action_space_at(env, i)
-            out.append(_convert.space_to_py(C.cgym_action_space_space(a),
-                                            C.cgym_action_space_name(a)))
+            out.append(
+                _convert.space_to_py(C.cgym_action_space_space(a), C.cgym_action_space_name(a))
+            )
         return out
 
     @property
@@ -272,8 +296,11 @@ class CompilerEnv(gymnasium.Env):
 
     @benchmark.setter
     def benchmark(self, benchmark) -> None:
-        b = self.datasets.benchmark(benchmark) if not isinstance(benchmark, Benchmark) \
+        b = (
+            self.datasets.benchmark(benchmark)
+            if not isinstance(benchmark, Benchmark)
             else benchmark
+        )
         C.cgym_env_set_benchmark(self._handle(), b.uri, b.program)
         self._next_benchmark = b
 
@@ -304,12 +331,32 @@ class CompilerEnv(gymnasium.Env):
     def state(self) -> CompilerEnvState:
         return CompilerEnvState.from_dict(json.loads(C.cgym_env_state_json(self._handle())))
 
+    def state_csv(self, header: bool = False) -> str:
+        """The episode's state as a CSV row (benchmark,reward,walltime,commandline), after a
+        header line if ``header``, as CompilerGym's CompilerEnvStateWriter writes it."""
+        return C.cgym_env_state_csv(self._handle(), int(bool(header)))
+
+    def episode_actions(self) -> list[Any]:
+        """The actions of this episode as libcgym sent them to the service (Python values: ints
+        for a discrete space). ``env.actions`` holds them as the caller gave them."""
+        env = self._handle()
+        return [
+            _convert.event_to_py(C.cgym_env_action_at(env, i))
+            for i in range(C.cgym_env_action_count(env))
+        ]
+
     # ---- Episodes -----------------------------------------------------------------------
 
-    def reset(self, benchmark=None, action_space=None,
-              observation_space=OptionalArgumentValue.UNCHANGED,
-              reward_space=OptionalArgumentValue.UNCHANGED, timeout: float = 300,
-              seed=None, options=None):
+    def reset(
+        self,
+        benchmark=None,
+        action_space=None,
+        observation_space=OptionalArgumentValue.UNCHANGED,
+        reward_space=OptionalArgumentValue.UNCHANGED,
+        timeout: float = 300,
+        seed=None,
+        options=None,
+    ):
         """Starts an episode; returns the default observation (or None)."""
         if observation_space is not OptionalArgumentValue.UNCHANGED:
             self.observation_space = observation_space
@@ -321,9 +368,10 @@ class CompilerEnv(gymnasium.Env):
             self.action_space = action_space
         if self._next_benchmark is None:
             raise TypeError("No benchmark set. Set a benchmark using `env.reset(benchmark=...)`.")
-        observation = C.cgym_env_reset_with_timeout(self._handle(), float(timeout))
+        # cgym_env_reset, with call options cached per timeout value (see env_reset in C).
+        observation = C.env_reset(self._handle(), float(timeout))
         self.actions = []
-        return _convert.owned_event_to_py(observation)
+        return observation
 
     def _resolve_action(self, action):
         if isinstance(action, str):
@@ -332,21 +380,33 @@ class CompilerEnv(gymnasium.Env):
                 return space[action]
         return action
 
-    def raw_step(self, actions: Iterable[Any], observation_spaces: List[Any],
-                 reward_spaces: List[Any], timeout: float = 300):
+    def raw_step(
+        self,
+        actions: Iterable[Any],
+        observation_spaces: list[Any],
+        reward_spaces: list[Any],
+        timeout: float = 300,
+    ):
         """Applies actions; returns (observations, rewards, done, info) for the named spaces."""
         obs_names = [_name_of(s) for s in observation_spaces]
         reward_names = [_name_of(s) for s in reward_spaces]
         for name in obs_names:
             if name not in self._observation_specs:
-                raise LookupError(f"Observation space not found: {name}")
+                raise _observation_not_found(name)
         for name in reward_names:
             if name not in self._rewards:
-                raise LookupError(f"Reward space not found: {name}")
+                raise _reward_not_found(name)
         return self._step(actions, obs_names, reward_names, timeout=timeout)
 
-    def _step(self, actions, obs_names, reward_names, single_obs=False, single_reward=False,
-              timeout: float = 300):
+    def _step(
+        self,
+        actions,
+        obs_names,
+        reward_names,
+        single_obs=False,
+        single_reward=False,
+        timeout: float = 300,
+    ):
         """cgym_step: None for a list of names means the default space (if any), whose
         reward counts towards the episode reward. Returns (observations, rewards, done, info)
         with lists, or with single_* the first value (None if there is none)."""
@@ -365,8 +425,15 @@ class CompilerEnv(gymnasium.Env):
                     event = _convert.new_event(a)
                     events.append(event)
                     args.append(event)
-            result = _env_step(self._handle(), args, obs_names, reward_names, single_obs,
-                               single_reward, float(timeout))
+            result = _env_step(
+                self._handle(),
+                args,
+                obs_names,
+                reward_names,
+                single_obs,
+                single_reward,
+                float(timeout),
+            )
         except Exception:
             self._record_if_sent(actions)
             raise
@@ -383,8 +450,15 @@ class CompilerEnv(gymnasium.Env):
         if env is not None and C.cgym_env_action_count(env) == len(self.actions) + len(actions):
             self.actions += actions
 
-    def multistep(self, actions: Iterable[Any], observation_spaces=None, reward_spaces=None,
-                  observations=None, rewards=None, timeout: float = 300):
+    def multistep(
+        self,
+        actions: Iterable[Any],
+        observation_spaces=None,
+        reward_spaces=None,
+        observations=None,
+        rewards=None,
+        timeout: float = 300,
+    ):
         """Applies several actions; returns (observation, reward, done, info). Given lists of
         spaces, the observation and reward are lists; otherwise the default spaces' values
         (None without a default space)."""
@@ -394,23 +468,42 @@ class CompilerEnv(gymnasium.Env):
             reward_spaces = rewards
         single_obs = observation_spaces is None
         single_reward = reward_spaces is None
-        for names, known, what in ((observation_spaces, self._observation_specs, "Observation"),
-                                   (reward_spaces, self._rewards, "Reward")):
-            for name in (names or []):
+        for names, known, not_found in (
+            (observation_spaces, self._observation_specs, _observation_not_found),
+            (reward_spaces, self._rewards, _reward_not_found),
+        ):
+            for name in names or []:
                 if _name_of(name) not in known:
-                    raise LookupError(f"{what} space not found: {_name_of(name)}")
+                    raise not_found(_name_of(name))
         return self._step(
-            actions, None if single_obs else [_name_of(s) for s in observation_spaces],
-            None if single_reward else [_name_of(s) for s in reward_spaces], single_obs,
-            single_reward, timeout)
+            actions,
+            None if single_obs else [_name_of(s) for s in observation_spaces],
+            None if single_reward else [_name_of(s) for s in reward_spaces],
+            single_obs,
+            single_reward,
+            timeout,
+        )
 
-    def step(self, action, observation_spaces=None, reward_spaces=None, observations=None,
-             rewards=None, timeout: float = 300):
+    def step(
+        self,
+        action,
+        observation_spaces=None,
+        reward_spaces=None,
+        observations=None,
+        rewards=None,
+        timeout: float = 300,
+    ):
         """Applies one action; returns (observation, reward, done, info)."""
         # The agent loop's call (an int action, the default spaces) goes straight to
         # env_step: the same step as multistep's, without its Python layers.
-        if (type(action) is int and observation_spaces is None and reward_spaces is None
-                and observations is None and rewards is None and self._fast_step):
+        if (
+            type(action) is int
+            and observation_spaces is None
+            and reward_spaces is None
+            and observations is None
+            and rewards is None
+            and self._fast_step
+        ):
             env = self._env
             if env is None:
                 raise ServiceIsClosed("RPC communication failed because channel is closed")
@@ -421,8 +514,9 @@ class CompilerEnv(gymnasium.Env):
                 raise
             self.actions.append(action)
             return result
-        return self.multistep([action], observation_spaces, reward_spaces, observations,
-                              rewards, timeout)
+        return self.multistep(
+            [action], observation_spaces, reward_spaces, observations, rewards, timeout
+        )
 
     def fork(self) -> "CompilerEnv":
         """A new env in the same state (ForkSession, or a replay if the service cannot)."""
@@ -447,7 +541,7 @@ class CompilerEnv(gymnasium.Env):
     def send_param(self, key: str, value: str, resend_on_reset: bool = False) -> str:
         return C.cgym_send_param(self._handle(), str(key), str(value), int(resend_on_reset))
 
-    def send_params(self, *params: Tuple[str, str], resend_on_reset: bool = False) -> List[str]:
+    def send_params(self, *params: tuple[str, str], resend_on_reset: bool = False) -> list[str]:
         keys = [str(k) for k, _ in params]
         values = [str(v) for _, v in params]
         return C.send_params_py(self._handle(), keys, values, int(resend_on_reset))
@@ -466,7 +560,7 @@ class CompilerEnv(gymnasium.Env):
     def commandline(self) -> str:
         raise NotImplementedError("abstract method")
 
-    def commandline_to_actions(self, commandline: str) -> List[int]:
+    def commandline_to_actions(self, commandline: str) -> list[int]:
         raise NotImplementedError("abstract method")
 
     def render(self, mode="human"):
@@ -490,8 +584,9 @@ class CompilerEnv(gymnasium.Env):
         return False
 
     def __copy__(self):
-        raise TypeError("ClientServiceCompilerEnv instances do not support shallow copies. "
-                        "Use deepcopy()")
+        raise TypeError(
+            "ClientServiceCompilerEnv instances do not support shallow copies. Use deepcopy()"
+        )
 
     def __deepcopy__(self, memo):
         forked = self.fork()

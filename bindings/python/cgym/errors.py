@@ -7,6 +7,7 @@ builtin meaning raise the builtin (ValueError, TimeoutError, FileNotFoundError, 
 NotImplementedError), codes of the ServiceError family raise their CompilerGym class, and every
 other code raises ServiceError. Every raised exception carries ``.code`` (the status code).
 """
+
 from . import _cgym
 
 
@@ -47,6 +48,21 @@ class CallbackError(ServiceError):
     """A callback (a reward or a session written in another language) failed."""
 
 
+class SpaceNotFoundError(KeyError):
+    """No observation or reward space of this name: ``env.observation["nope"]`` and the like.
+
+    A KeyError, as CompilerGym raises (and so also a LookupError, as this package raised
+    before); its str() is the message itself, without KeyError's quotes. ``name`` is the name
+    asked for."""
+
+    def __init__(self, message: str, name=None):
+        super().__init__(message)
+        self.name = name
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 # Status codes (cgym.h).
 OK = 0
 CANCELLED = 1
@@ -73,7 +89,7 @@ SERVICE_IS_CLOSED = 104
 BENCHMARK_INIT = 105
 CALLBACK_ERROR = 106
 
-# The class of each code that is not simply its parent's (DESIGN.md's table; cgym.h names the
+# The class of each code that is not simply its parent's (docs/architecture.md; cgym.h names the
 # class of each code in brackets). INTERNAL stands for the root, ServiceError.
 _CLASS_OF_CODE = {
     INTERNAL: ServiceError,
@@ -129,6 +145,7 @@ __all__ = [
     "ServiceIsClosed",
     "BenchmarkInitError",
     "CallbackError",
+    "SpaceNotFoundError",
     "exception_class",
     "make_exception",
     "status_name",

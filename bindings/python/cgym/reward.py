@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Rewards written in Python (CompilerGym's compiler_gym.spaces.Reward), computed on the
 client from observations and bridged to libcgym through cgym_reward_vtable_t."""
+
 import copy
-from typing import List, Optional
+from typing import Optional
 
 import numpy as np
 
@@ -16,13 +17,24 @@ class Reward(Scalar):
     in ``observation_spaces``. The ``observation_view`` argument is None: a reward must not
     call back into its env while the env is stepping."""
 
-    def __init__(self, name: str, observation_spaces: Optional[List[str]] = None,
-                 default_value: float = 0, min: Optional[float] = None,
-                 max: Optional[float] = None, default_negates_returns: bool = False,
-                 success_threshold: Optional[float] = None, deterministic: bool = False,
-                 platform_dependent: bool = True):
-        super().__init__(name=name, min=-np.inf if min is None else min,
-                         max=np.inf if max is None else max, dtype=np.float64)
+    def __init__(
+        self,
+        name: str,
+        observation_spaces: Optional[list[str]] = None,
+        default_value: float = 0,
+        min: Optional[float] = None,
+        max: Optional[float] = None,
+        default_negates_returns: bool = False,
+        success_threshold: Optional[float] = None,
+        deterministic: bool = False,
+        platform_dependent: bool = True,
+    ):
+        super().__init__(
+            name=name,
+            min=-np.inf if min is None else min,
+            max=np.inf if max is None else max,
+            dtype=np.float64,
+        )
         self.observation_spaces = list(observation_spaces or [])
         self.default_value = default_value
         self.default_negates_returns = default_negates_returns

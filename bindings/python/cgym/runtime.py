@@ -4,17 +4,18 @@
 (register_in_process, over cgym_service_register, for CompilerEnv("inproc:NAME")).
 
 Exceptions raised by a session reach the client as the statuses of CompilerGym's table
-(reference 2.2) with str(exception) as the details: ValueError -> INVALID_ARGUMENT,
+(docs/python.md) with str(exception) as the details: ValueError -> INVALID_ARGUMENT,
 FileNotFoundError and LookupError -> NOT_FOUND, NotImplementedError -> UNIMPLEMENTED,
 TypeError -> FAILED_PRECONDITION, TimeoutError -> DEADLINE_EXCEEDED, anything else ->
 INTERNAL. (CompilerGym maps FileNotFoundError to UNIMPLEMENTED, a defect not copied.)
 """
+
 import logging
 import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Optional
 
 from . import _cgym as C
 from . import _convert
@@ -38,8 +39,14 @@ class ObservationSpace:
     """An observation space a session declares: a name, a space, flags and an optional default
     observation (a Python value)."""
 
-    def __init__(self, name: str, space, deterministic: bool = False,
-                 platform_dependent: bool = False, default_observation: Any = None):
+    def __init__(
+        self,
+        name: str,
+        space,
+        deterministic: bool = False,
+        platform_dependent: bool = False,
+        default_observation: Any = None,
+    ):
         self.name = name
         self.space = space
         self.deterministic = deterministic
@@ -66,16 +73,15 @@ class CompilationSession:
     """
 
     compiler_version: str = ""
-    action_spaces: List[ActionSpace] = []
-    observation_spaces: List[ObservationSpace] = []
+    action_spaces: list[ActionSpace] = []
+    observation_spaces: list[ObservationSpace] = []
 
-    def __init__(self, working_directory: Path, action_space: ActionSpace,
-                 benchmark: Benchmark):
+    def __init__(self, working_directory: Path, action_space: ActionSpace, benchmark: Benchmark):
         self.working_dir = working_directory
         self.action_space = action_space
         self.benchmark = benchmark
 
-    def apply_action(self, action) -> Tuple[bool, Optional[ActionSpace], bool]:
+    def apply_action(self, action) -> tuple[bool, Optional[ActionSpace], bool]:
         raise NotImplementedError()
 
     def get_observation(self, observation_space: ObservationSpace):
@@ -107,8 +113,11 @@ class _SessionAdapter:
             raise
         index = -1
         if new_space is not None:
-            index = new_space if isinstance(new_space, int) else \
-                self.factory.action_space_index(new_space)
+            index = (
+                new_space
+                if isinstance(new_space, int)
+                else self.factory.action_space_index(new_space)
+            )
         return (bool(end), int(index), bool(no_effect))
 
     def get_observation(self, index, event):
@@ -158,11 +167,16 @@ class _SessionFactory:
         raise LookupError(f"Action space not found: {space}")
 
     def init(self, action_space_name, uri, program):
-        space = next((a for a in self.action_spaces if a.name == action_space_name),
-                     self.action_spaces[0] if self.action_spaces else None)
+        space = next(
+            (a for a in self.action_spaces if a.name == action_space_name),
+            self.action_spaces[0] if self.action_spaces else None,
+        )
         try:
-            session = self.session_type(working_directory=self.working_directory,
-                                        action_space=space, benchmark=Benchmark(uri, program))
+            session = self.session_type(
+                working_directory=self.working_directory,
+                action_space=space,
+                benchmark=Benchmark(uri, program),
+            )
         except Exception:
             logger.warning("session init failed", exc_info=True)
             raise
@@ -174,6 +188,8 @@ def make_service_def(session_type, working_directory: Optional[Path] = None):
     if working_directory is None:
         working_directory = Path(tempfile.mkdtemp(prefix="cgym-session-"))
     factory = _SessionFactory(session_type, working_directory)
+    # The definition (and its copies: registrations, running services) owns the factory and
+    # releases it when the last of them is gone.
     definition = C.service_def_new_python(factory)
     try:
         for a in factory.action_spaces:
@@ -192,8 +208,9 @@ def make_service_def(session_type, working_directory: Optional[Path] = None):
             try:
                 if o.default_observation is not None:
                     default = _convert.new_event(o.default_observation)
-                handle = C.cgym_observation_space_new(o.name, space, int(o.deterministic),
-                                                      int(o.platform_dependent), default)
+                handle = C.cgym_observation_space_new(
+                    o.name, space, int(o.deterministic), int(o.platform_dependent), default
+                )
                 try:
                     C.cgym_service_def_add_observation_space(definition, handle)
                 finally:
@@ -207,7 +224,7 @@ def make_service_def(session_type, working_directory: Optional[Path] = None):
     return definition
 
 
-def _working_dir_from_argv(argv: List[str]) -> Optional[Path]:
+def _working_dir_from_argv(argv: list[str]) -> Optional[Path]:
     for i, arg in enumerate(argv):
         if arg.startswith("--working_dir="):
             return Path(arg.split("=", 1)[1])
@@ -216,22 +233,53 @@ def _working_dir_from_argv(argv: List[str]) -> Optional[Path]:
     return None
 
 
-def create_and_run_compiler_gym_service(compilation_session_type, argv: List[str] = None):
-    """Runs a service process for a CompilationSession subclass until SIGTERM
+def create_and_run_compiler_gym_service(compilation_session_type, argv: list[str] = None):
+    """Runs a service process for a CompilationSession subclass until SIGTERM or SIGINT
     (cgym_service_run: --working_dir, --port, port.txt, pid.txt, CompilerGym's lifecycle),
-    then exits the process with the runtime's exit code."""
+    then exits the process with the runtime's exit code.
+
+    While the service runs, SIGTERM and SIGINT stop it whichever thread of the process receives
+    them: they are forwarded to the service's thread (Python's own handlers only run on the
+    main thread, which is inside the service).
+    """
     argv = list(sys.argv if argv is None else argv)
-    definition = make_service_def(compilation_session_type,
-                                  _working_dir_from_argv(argv) or Path(os.getcwd()))
-    code = C.cgym_service_run(definition, argv)
-    # The definition is kept (service data must outlive the service); the process ends now.
+    definition = make_service_def(
+        compilation_session_type, _working_dir_from_argv(argv) or Path(os.getcwd())
+    )
+    code = C.service_run(definition, argv, 1)
+    # The process ends now, without Python's finalisation (the service's threads are gone).
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
 
 
-def register_in_process(name: str, compilation_session_type,
-                        working_directory: Optional[Path] = None) -> str:
+def run_compiler_gym_service(compilation_session_type, argv: list[str]) -> int:
+    """Runs a service for a CompilationSession subclass in the calling thread, as
+    create_and_run_compiler_gym_service does, until stop_services() (or a stop signal that
+    reaches the service), and returns its exit code (0: stopped with no session left) instead
+    of exiting the process. ``argv`` holds the program name and the service's flags, e.g.
+    ``["service", "--working_dir=/tmp/wd"]``. The calling thread keeps SIGTERM and SIGINT
+    blocked afterwards (cgym_service_run): run it in a thread of its own."""
+    argv = [str(a) for a in argv]
+    definition = make_service_def(
+        compilation_session_type, _working_dir_from_argv(argv) or Path(os.getcwd())
+    )
+    try:
+        return C.service_run(definition, argv, 0)
+    finally:
+        C.cgym_service_def_free(definition)
+
+
+def stop_services() -> None:
+    """Asks every service running in this process (run_compiler_gym_service,
+    create_and_run_compiler_gym_service) to stop, as SIGTERM does (cgym_service_stop). Callable
+    from any thread; a service that starts afterwards is not affected."""
+    C.cgym_service_stop()
+
+
+def register_in_process(
+    name: str, compilation_session_type, working_directory: Optional[Path] = None
+) -> str:
     """Registers a CompilationSession subclass as the in-process service `name`; returns the
     endpoint "inproc:NAME" for CompilerEnv."""
     definition = make_service_def(compilation_session_type, working_directory)

@@ -1,18 +1,26 @@
 # SPDX-License-Identifier: MIT
 """Connections to services: CompilerGym's ConnectionOpts and CompilerGymServiceConnection."""
+
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Union
+from typing import Union
 
 from . import _cgym as C
 from . import _convert
-from .errors import (ServiceError, ServiceInitError, ServiceIsClosed, ServiceOSError,  # noqa
-                     ServiceTransportError, SessionNotFound, EnvironmentNotSupported)
+from .errors import (  # noqa
+    EnvironmentNotSupported,
+    ServiceError,
+    ServiceInitError,
+    ServiceIsClosed,
+    ServiceOSError,
+    ServiceTransportError,
+    SessionNotFound,
+)
 
 
 @dataclass
 class ConnectionOpts:
-    """CompilerGym's connection options, with its defaults (reference 4.1)."""
+    """CompilerGym's connection options (ConnectionOpts), with its defaults."""
 
     rpc_max_retries: int = 5
     retry_wait_seconds: float = 0.1
@@ -23,8 +31,8 @@ class ConnectionOpts:
     local_service_exit_max_seconds: float = 30.0
     rpc_init_max_seconds: float = 3.0
     always_send_benchmark_on_reset: bool = False
-    script_args: List[str] = field(default_factory=list)
-    script_env: Dict[str, str] = field(default_factory=dict)
+    script_args: list[str] = field(default_factory=list)
+    script_env: dict[str, str] = field(default_factory=dict)
 
     def to_options(self):
         """A new owned cgym_options_t handle with these settings."""
@@ -33,16 +41,20 @@ class ConnectionOpts:
             C.cgym_options_set_rpc_max_retries(o, int(self.rpc_max_retries))
             C.cgym_options_set_retry_wait_seconds(o, float(self.retry_wait_seconds))
             C.cgym_options_set_retry_wait_backoff_exponent(
-                o, float(self.retry_wait_backoff_exponent))
+                o, float(self.retry_wait_backoff_exponent)
+            )
             C.cgym_options_set_init_max_seconds(o, float(self.init_max_seconds))
             C.cgym_options_set_init_max_attempts(o, int(self.init_max_attempts))
             C.cgym_options_set_local_service_port_init_max_seconds(
-                o, float(self.local_service_port_init_max_seconds))
+                o, float(self.local_service_port_init_max_seconds)
+            )
             C.cgym_options_set_local_service_exit_max_seconds(
-                o, float(self.local_service_exit_max_seconds))
+                o, float(self.local_service_exit_max_seconds)
+            )
             C.cgym_options_set_rpc_init_max_seconds(o, float(self.rpc_init_max_seconds))
             C.cgym_options_set_always_send_benchmark_on_reset(
-                o, int(bool(self.always_send_benchmark_on_reset)))
+                o, int(bool(self.always_send_benchmark_on_reset))
+            )
             for arg in self.script_args:
                 C.cgym_options_add_script_arg(o, str(arg))
             for key, value in self.script_env.items():
@@ -81,11 +93,13 @@ class CompilerGymServiceConnection:
         n = C.cgym_env_action_space_count(self._env)
         self.action_spaces = [
             _convert.space_to_py(C.cgym_action_space_space(a), C.cgym_action_space_name(a))
-            for a in (C.cgym_env_action_space_at(self._env, i) for i in range(n))]
+            for a in (C.cgym_env_action_space_at(self._env, i) for i in range(n))
+        ]
         n = C.cgym_env_observation_space_count(self._env)
         self.observation_spaces = [
             C.cgym_observation_space_name(C.cgym_env_observation_space_at(self._env, i))
-            for i in range(n)]
+            for i in range(n)
+        ]
 
     @property
     def closed(self) -> bool:
@@ -121,6 +135,15 @@ class CompilerGymServiceConnection:
         return f"Connection to service at {self.endpoint}"
 
 
-__all__ = ["ConnectionOpts", "CompilerGymServiceConnection", "connect", "ServiceError",
-           "SessionNotFound", "ServiceOSError", "ServiceInitError", "EnvironmentNotSupported",
-           "ServiceTransportError", "ServiceIsClosed"]
+__all__ = [
+    "ConnectionOpts",
+    "CompilerGymServiceConnection",
+    "connect",
+    "ServiceError",
+    "SessionNotFound",
+    "ServiceOSError",
+    "ServiceInitError",
+    "EnvironmentNotSupported",
+    "ServiceTransportError",
+    "ServiceIsClosed",
+]

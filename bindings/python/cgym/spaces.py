@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: MIT
-"""Gymnasium spaces with names, as CompilerGym's compiler_gym.spaces (reference 4.5).
+"""Gymnasium spaces with names, as CompilerGym's compiler_gym.spaces.
 
 Every space has a ``name`` (the ActionSpace/ObservationSpace name) and compares equal only to
 spaces of the same name. Discrete, NamedDiscrete, Box, Dict and Tuple subclass gymnasium's own;
 Scalar and Sequence (CompilerGym's spaces without a gymnasium equivalent) subclass
 gymnasium.spaces.Space.
 """
-from typing import Iterable, List, Optional, Tuple as TupleT, Union
+
+from collections.abc import Iterable
+from typing import Optional, Union
 
 import gymnasium
 import numpy as np
@@ -36,7 +38,7 @@ class NamedDiscrete(Discrete):
     """A discrete space whose values have names: ``space["a"]`` is the index of "a"."""
 
     def __init__(self, items: Iterable[str], name: str = "", seed=None):
-        self.names: List[str] = [str(x) for x in items]
+        self.names: list[str] = [str(x) for x in items]
         if not self.names:
             raise ValueError("No values for discrete space")
         super().__init__(len(self.names), name=name, seed=seed)
@@ -48,8 +50,11 @@ class NamedDiscrete(Discrete):
         return f"NamedDiscrete([{', '.join(self.names)}])"
 
     def __eq__(self, other):
-        return isinstance(other, NamedDiscrete) and self.name == other.name and \
-            self.names == other.names
+        return (
+            isinstance(other, NamedDiscrete)
+            and self.name == other.name
+            and self.names == other.names
+        )
 
     def __hash__(self):
         return hash((type(self).__name__, self.name, tuple(self.names)))
@@ -59,7 +64,7 @@ class NamedDiscrete(Discrete):
             return self.names[int(values)]
         return " ".join(self.names[int(v)] for v in values)
 
-    def from_string(self, string: str) -> List[int]:
+    def from_string(self, string: str) -> list[int]:
         return [self.names.index(x) for x in string.split()]
 
 
@@ -128,7 +133,9 @@ class Scalar(gymnasium.spaces.Space):
             if not np.issubdtype(self.dtype, np.bool_):
                 return False
         elif isinstance(x, (int, np.integer)):
-            if not (np.issubdtype(self.dtype, np.integer) or np.issubdtype(self.dtype, np.floating)):
+            if not (
+                np.issubdtype(self.dtype, np.integer) or np.issubdtype(self.dtype, np.floating)
+            ):
                 return False
         elif isinstance(x, (float, np.floating)):
             if not np.issubdtype(self.dtype, np.floating):
@@ -149,8 +156,13 @@ class Scalar(gymnasium.spaces.Space):
         return f"Scalar(name={self.name!r}, min={self.min}, max={self.max}, dtype={self.dtype})"
 
     def __eq__(self, other):
-        return (isinstance(other, Scalar) and self.name == other.name and self.min == other.min
-                and self.max == other.max and self.dtype == other.dtype)
+        return (
+            isinstance(other, Scalar)
+            and self.name == other.name
+            and self.min == other.min
+            and self.max == other.max
+            and self.dtype == other.dtype
+        )
 
     def __hash__(self):
         return hash((type(self).__name__, self.name))
@@ -161,9 +173,15 @@ class Sequence(gymnasium.spaces.Space):
     numpy dtype, with a length in size_range (max None: unbounded) and, for numbers, values in
     scalar_range."""
 
-    def __init__(self, name: str = "", size_range: TupleT[int, Optional[int]] = (0, None),
-                 dtype=bytes, opaque_data_format: Optional[str] = None,
-                 scalar_range: Optional[Scalar] = None, seed=None):
+    def __init__(
+        self,
+        name: str = "",
+        size_range: tuple[int, Optional[int]] = (0, None),
+        dtype=bytes,
+        opaque_data_format: Optional[str] = None,
+        scalar_range: Optional[Scalar] = None,
+        seed=None,
+    ):
         super().__init__(shape=None, dtype=None, seed=seed)
         self.name = name
         self.size_range = tuple(size_range)
@@ -202,8 +220,12 @@ class Sequence(gymnasium.spaces.Space):
         return f"Sequence(name={self.name!r}, size_range={self.size_range}, dtype={dtype})"
 
     def __eq__(self, other):
-        return (isinstance(other, Sequence) and self.name == other.name
-                and self.size_range == other.size_range and self.dtype == other.dtype)
+        return (
+            isinstance(other, Sequence)
+            and self.name == other.name
+            and self.size_range == other.size_range
+            and self.dtype == other.dtype
+        )
 
     def __hash__(self):
         return hash((type(self).__name__, self.name))
@@ -225,8 +247,12 @@ class SpaceSequence(gymnasium.spaces.Space):
         return self.space is None or all(self.space.contains(v) for v in x)
 
     def __eq__(self, other):
-        return (isinstance(other, SpaceSequence) and self.name == other.name
-                and self.space == other.space and self.size_range == other.size_range)
+        return (
+            isinstance(other, SpaceSequence)
+            and self.name == other.name
+            and self.space == other.space
+            and self.size_range == other.size_range
+        )
 
     def __hash__(self):
         return hash((type(self).__name__, self.name))
@@ -243,5 +269,14 @@ class Any(gymnasium.spaces.Space):
         return True
 
 
-__all__ = ["Discrete", "NamedDiscrete", "Box", "Dict", "Tuple", "Scalar", "Sequence",
-           "SpaceSequence", "Any"]
+__all__ = [
+    "Discrete",
+    "NamedDiscrete",
+    "Box",
+    "Dict",
+    "Tuple",
+    "Scalar",
+    "Sequence",
+    "SpaceSequence",
+    "Any",
+]

@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: MIT
-"""CompilerEnvState and ValidationResult (reference 4.6), as plain Python classes."""
+"""CompilerGym's CompilerEnvState and ValidationResult, as plain Python classes."""
+
 import json
-import math
-from typing import Any, Dict, List, Optional
+from collections.abc import Iterable
+from typing import Any, Optional
+
+from . import _cgym as C
 
 
 class CompilerEnvState:
     """The state of an episode: benchmark, commandline, walltime and (optional) reward.
     Equality ignores walltime and compares rewards (|delta| < 1e-5) only if both have one."""
 
-    def __init__(self, benchmark: str, commandline: str, walltime: float,
-                 reward: Optional[float] = None):
+    def __init__(
+        self, benchmark: str, commandline: str, walltime: float, reward: Optional[float] = None
+    ):
         if walltime < 0:
             raise ValueError("Walltime cannot be negative")
         self.benchmark = str(benchmark)
@@ -19,16 +23,29 @@ class CompilerEnvState:
         self.reward = None if reward is None else float(reward)
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> "CompilerEnvState":
-        return cls(benchmark=d["benchmark"], commandline=d.get("commandline", ""),
-                   walltime=d.get("walltime") or 0.0, reward=d.get("reward"))
+    def from_dict(cls, d: dict[str, Any]) -> "CompilerEnvState":
+        return cls(
+            benchmark=d["benchmark"],
+            commandline=d.get("commandline", ""),
+            walltime=d.get("walltime") or 0.0,
+            reward=d.get("reward"),
+        )
 
-    def dict(self) -> Dict[str, Any]:
-        return {"benchmark": self.benchmark, "commandline": self.commandline,
-                "walltime": self.walltime, "reward": self.reward}
+    def dict(self) -> dict[str, Any]:
+        return {
+            "benchmark": self.benchmark,
+            "commandline": self.commandline,
+            "walltime": self.walltime,
+            "reward": self.reward,
+        }
 
     def json(self) -> str:
         return json.dumps(self.dict())
+
+    def to_csv(self, header: bool = False) -> str:
+        """This state as a CSV row (benchmark,reward,walltime,commandline), after a header line
+        if ``header``."""
+        return states_to_csv([self], header=header)
 
     @property
     def has_reward(self) -> bool:
@@ -44,14 +61,16 @@ class CompilerEnvState:
         return True
 
     def __repr__(self) -> str:
-        return (f"CompilerEnvState(benchmark={self.benchmark!r}, commandline="
-                f"{self.commandline!r}, walltime={self.walltime}, reward={self.reward})")
+        return (
+            f"CompilerEnvState(benchmark={self.benchmark!r}, commandline="
+            f"{self.commandline!r}, walltime={self.walltime}, reward={self.reward})"
+        )
 
 
 class ValidationResult:
     """The result of CompilerEnv.validate()."""
 
-    def __init__(self, state: CompilerEnvState, data: Dict[str, Any]):
+    def __init__(self, state: CompilerEnvState, data: dict[str, Any]):
         self.state = state
         self.walltime = float(data.get("walltime", 0.0) or 0.0)
         self.reward_validated = bool(data.get("reward_validated", False))
@@ -59,15 +78,32 @@ class ValidationResult:
         self.reward_validation_failed = bool(data.get("reward_validation_failed", False))
         self.benchmark_semantics_validated = bool(data.get("benchmark_semantics_validated", False))
         self.benchmark_semantics_validation_failed = bool(
-            data.get("benchmark_semantics_validation_failed", False))
-        self.errors: List[Any] = list(data.get("errors", []) or [])
+            data.get("benchmark_semantics_validation_failed", False)
+        )
+        self.errors: list[Any] = list(data.get("errors", []) or [])
 
     def okay(self) -> bool:
-        return not (self.actions_replay_failed or self.reward_validation_failed
-                    or self.benchmark_semantics_validation_failed or self.errors)
+        return not (
+            self.actions_replay_failed
+            or self.reward_validation_failed
+            or self.benchmark_semantics_validation_failed
+            or self.errors
+        )
 
     def __bool__(self) -> bool:
         return self.okay()
 
     def __repr__(self) -> str:
         return "✅ " + self.state.benchmark if self.okay() else "❌ " + self.state.benchmark
+
+
+def states_to_csv(states: Iterable[CompilerEnvState], header: bool = True) -> str:
+    """States as CSV (columns benchmark,reward,walltime,commandline), as CompilerGym's
+    CompilerEnvStateWriter writes them."""
+    return C.cgym_states_json_to_csv(json.dumps([s.dict() for s in states]), int(bool(header)))
+
+
+def states_from_csv(text: str) -> list[CompilerEnvState]:
+    """The states of a CSV text (with or without its header line), as CompilerGym's
+    CompilerEnvStateReader reads them."""
+    return [CompilerEnvState.from_dict(d) for d in json.loads(C.cgym_states_csv_to_json(text))]

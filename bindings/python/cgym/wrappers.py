@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """cgym.wrappers.GymnasiumEnv: a CompilerEnv as a gymnasium.Env (the 5-tuple step API)."""
-from typing import Any, Dict, Optional, Tuple
+
+from typing import Any, Optional
 
 import gymnasium
 import numpy as np
@@ -25,8 +26,9 @@ class GymnasiumEnv(gymnasium.Env):
         self.observation_space = env.observation_space
         self.action_space = env.action_space
 
-    def reset(self, *, seed: Optional[int] = None,
-              options: Optional[Dict[str, Any]] = None) -> Tuple[Any, Dict[str, Any]]:
+    def reset(
+        self, *, seed: Optional[int] = None, options: Optional[dict[str, Any]] = None
+    ) -> tuple[Any, dict[str, Any]]:
         super().reset(seed=seed)
         if seed is not None:
             self.action_space.seed(seed)

@@ -7,6 +7,7 @@ The C example service binary comes from $CGYM_EXAMPLE_SERVICE_C, else
 <repo>/build/release/services/example/cgym-example-service, else <repo>/build/...; tests
 that need it fail (not skip) when none exists.
 """
+
 import os
 import signal
 import subprocess
@@ -25,9 +26,11 @@ from example_session import ExampleCompilationSession  # noqa: E402
 
 
 def c_service_binary() -> Path:
-    candidates = [os.environ.get("CGYM_EXAMPLE_SERVICE_C"),
-                  REPO / "build/release/services/example/cgym-example-service",
-                  REPO / "build/services/example/cgym-example-service"]
+    candidates = [
+        os.environ.get("CGYM_EXAMPLE_SERVICE_C"),
+        REPO / "build/release/services/example/cgym-example-service",
+        REPO / "build/services/example/cgym-example-service",
+    ]
     for c in candidates:
         if c and Path(c).is_file() and os.access(c, os.X_OK):
             return Path(c)
@@ -45,15 +48,20 @@ def write_launcher(directory: Path, module: str, session: str, name: str) -> Pat
         f"sys.path.insert(0, {str(HERE)!r})\n"
         "from cgym.runtime import create_and_run_compiler_gym_service\n"
         f"from {module} import {session}\n"
-        f"create_and_run_compiler_gym_service({session})\n")
+        f"create_and_run_compiler_gym_service({session})\n"
+    )
     path.chmod(0o755)
     return path
 
 
 @pytest.fixture(scope="session")
 def py_service_binary(tmp_path_factory) -> Path:
-    return write_launcher(tmp_path_factory.mktemp("bin"), "example_session",
-                          "ExampleCompilationSession", "example-service-py")
+    return write_launcher(
+        tmp_path_factory.mktemp("bin"),
+        "example_session",
+        "ExampleCompilationSession",
+        "example-service-py",
+    )
 
 
 class Unmanaged:
@@ -62,8 +70,9 @@ class Unmanaged:
     def __init__(self, binary: Path, working_dir: Path):
         self.working_dir = working_dir
         self.log = open(working_dir.parent / (working_dir.name + ".log"), "wb")
-        self.process = subprocess.Popen([str(binary), f"--working_dir={working_dir}"],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [str(binary), f"--working_dir={working_dir}"], stdout=self.log, stderr=subprocess.STDOUT
+        )
         port_file = working_dir / "port.txt"
         deadline = time.monotonic() + 30
         while not port_file.is_file() or not port_file.read_text().strip():

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""CompilerGym's example compiler (reference 5.1) as a session written in Python, and its
+"""CompilerGym's example compiler service as a session written in Python, and its
 client-side parts (the "runtime" reward, the example-compiler-v0 dataset)."""
+
 import numpy as np
 
 import cgym
@@ -12,12 +13,21 @@ class ExampleCompilationSession(CompilationSession):
     compiler_version = "1.0.0"
     action_spaces = [ActionSpace("default", NamedDiscrete(["a", "b", "c"], name="default"))]
     observation_spaces = [
-        ObservationSpace("ir", Sequence(name="ir", size_range=(0, None), dtype=str),
-                         deterministic=True, platform_dependent=False),
-        ObservationSpace("features", Box(low=-100, high=100, shape=(3,), dtype=np.int64,
-                                         name="features")),
-        ObservationSpace("runtime", Scalar(name="runtime", min=0, max=None, dtype=np.float64),
-                         deterministic=False, platform_dependent=True),
+        ObservationSpace(
+            "ir",
+            Sequence(name="ir", size_range=(0, None), dtype=str),
+            deterministic=True,
+            platform_dependent=False,
+        ),
+        ObservationSpace(
+            "features", Box(low=-100, high=100, shape=(3,), dtype=np.int64, name="features")
+        ),
+        ObservationSpace(
+            "runtime",
+            Scalar(name="runtime", min=0, max=None, dtype=np.float64),
+            deterministic=False,
+            platform_dependent=True,
+        ),
     ]
 
     def apply_action(self, action):
@@ -39,9 +49,14 @@ class RuntimeReward(cgym.Reward):
     """The example's reward: previous runtime minus current runtime."""
 
     def __init__(self):
-        super().__init__(name="runtime", observation_spaces=["runtime"], default_value=0,
-                         default_negates_returns=True, deterministic=False,
-                         platform_dependent=True)
+        super().__init__(
+            name="runtime",
+            observation_spaces=["runtime"],
+            default_value=0,
+            default_negates_returns=True,
+            deterministic=False,
+            platform_dependent=True,
+        )
         self.previous_runtime = None
 
     def reset(self, benchmark, observation_view):

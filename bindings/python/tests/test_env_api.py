@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The rest of ClientServiceCompilerEnv's API: state, apply, validate, params, fork and copies,
 rewards written in Python, connection options, context manager, close and reconnect."""
+
 import copy
 
 import numpy as np
@@ -105,13 +106,13 @@ def test_python_reward_exception_is_reraised(env):
 def test_step_variants(env):
     env.reset()
     observations, rewards, done, info = env.step(
-        "b", observation_spaces=["ir", "features"], reward_spaces=["runtime"])
+        "b", observation_spaces=["ir", "features"], reward_spaces=["runtime"]
+    )
     assert observations[0] == "Hello, world!"
     assert observations[1].tolist() == [0, 0, 0]
     assert rewards == [0.0] and not done
     assert info == {"action_had_no_effect": False, "new_action_space": False}
-    observations, rewards, done, info = env.raw_step([0, 1], [env.observation.spaces["ir"]],
-                                                     [])
+    observations, rewards, done, info = env.raw_step([0, 1], [env.observation.spaces["ir"]], [])
     assert observations == ["Hello, world!"] and rewards == []
     assert env.actions == [1, 0, 1]
     with pytest.raises(LookupError, match="Observation space not found: nope"):
@@ -121,8 +122,10 @@ def test_step_variants(env):
 def test_copies(env):
     env.reset()
     env.step(1)
-    with pytest.raises(TypeError, match="ClientServiceCompilerEnv instances do not support "
-                                        "shallow copies. Use deepcopy()"):
+    with pytest.raises(
+        TypeError,
+        match="ClientServiceCompilerEnv instances do not support shallow copies. Use deepcopy()",
+    ):
         copy.copy(env)
     other = copy.deepcopy(env)
     try:
@@ -160,8 +163,9 @@ def test_reset_timeout_fails_like_a_broken_service():
 def test_reward_spaces_listed_by_the_c_api(env):
     C = cgym._cgym
     handle = env._handle()
-    names = [C.cgym_env_reward_space_name(handle, i)
-             for i in range(C.cgym_env_reward_space_count(handle))]
+    names = [
+        C.cgym_env_reward_space_at(handle, i) for i in range(C.cgym_env_reward_space_count(handle))
+    ]
     assert names == list(env.reward.spaces) == ["runtime"]
 
 
@@ -198,18 +202,28 @@ def test_benchmark_with_program_and_send_params(env):
 
 def test_connection_opts_and_connection():
     opts = ConnectionOpts()
-    assert (opts.rpc_max_retries, opts.retry_wait_seconds, opts.retry_wait_backoff_exponent,
-            opts.init_max_seconds, opts.init_max_attempts,
-            opts.local_service_port_init_max_seconds, opts.local_service_exit_max_seconds,
-            opts.rpc_init_max_seconds, opts.always_send_benchmark_on_reset, opts.script_args,
-            opts.script_env) == (5, 0.1, 1.5, 30, 5, 30, 30, 3, False, [], {})
-    opts = ConnectionOpts(rpc_init_max_seconds=10, always_send_benchmark_on_reset=True,
-                          script_env={"X": "1"})
+    assert (
+        opts.rpc_max_retries,
+        opts.retry_wait_seconds,
+        opts.retry_wait_backoff_exponent,
+        opts.init_max_seconds,
+        opts.init_max_attempts,
+        opts.local_service_port_init_max_seconds,
+        opts.local_service_exit_max_seconds,
+        opts.rpc_init_max_seconds,
+        opts.always_send_benchmark_on_reset,
+        opts.script_args,
+        opts.script_env,
+    ) == (5, 0.1, 1.5, 30, 5, 30, 30, 3, False, [], {})
+    opts = ConnectionOpts(
+        rpc_init_max_seconds=10, always_send_benchmark_on_reset=True, script_env={"X": "1"}
+    )
     connection = CompilerGymServiceConnection(c_service_binary(), opts)
     assert [s.name for s in connection.action_spaces] == ["default"]
     assert connection.observation_spaces == ["ir", "features", "runtime"]
-    env = cgym.CompilerEnv(service_connection=connection, datasets=[example_dataset()],
-                           rewards=[RuntimeReward()])
+    env = cgym.CompilerEnv(
+        service_connection=connection, datasets=[example_dataset()], rewards=[RuntimeReward()]
+    )
     with env:
         assert connection.closed
         env.reset()

@@ -1,13 +1,21 @@
 # SPDX-License-Identifier: MIT
 """The exception hierarchy: CompilerGym's classes with their parents, and the class raised for
-each libcgym status code (DESIGN.md's table, driven by cgym_status_parent)."""
+each libcgym status code (docs/architecture.md's table, driven by cgym_status_parent)."""
+
 import pytest
 
 import cgym
 from cgym import _cgym, errors
-from cgym.errors import (BenchmarkInitError, EnvironmentNotSupported, ServiceError,
-                         ServiceInitError, ServiceIsClosed, ServiceOSError,
-                         ServiceTransportError, SessionNotFound)
+from cgym.errors import (
+    BenchmarkInitError,
+    EnvironmentNotSupported,
+    ServiceError,
+    ServiceInitError,
+    ServiceIsClosed,
+    ServiceOSError,
+    ServiceTransportError,
+    SessionNotFound,
+)
 
 # code -> (class raised, every class it must be an instance of)
 EXPECTED = {
@@ -29,11 +37,14 @@ EXPECTED = {
     errors.UNAUTHENTICATED: (ServiceError, [ServiceError]),
     errors.SESSION_NOT_FOUND: (SessionNotFound, [SessionNotFound, ServiceError]),
     errors.SERVICE_INIT: (ServiceInitError, [ServiceInitError, ServiceError, OSError]),
-    errors.ENVIRONMENT_NOT_SUPPORTED: (EnvironmentNotSupported,
-                                       [EnvironmentNotSupported, ServiceInitError,
-                                        ServiceError, OSError]),
-    errors.SERVICE_TRANSPORT: (ServiceTransportError,
-                               [ServiceTransportError, ServiceError, OSError]),
+    errors.ENVIRONMENT_NOT_SUPPORTED: (
+        EnvironmentNotSupported,
+        [EnvironmentNotSupported, ServiceInitError, ServiceError, OSError],
+    ),
+    errors.SERVICE_TRANSPORT: (
+        ServiceTransportError,
+        [ServiceTransportError, ServiceError, OSError],
+    ),
     errors.SERVICE_IS_CLOSED: (ServiceIsClosed, [ServiceIsClosed, ServiceError, TypeError]),
     errors.BENCHMARK_INIT: (BenchmarkInitError, [BenchmarkInitError, OSError, ValueError]),
     errors.CALLBACK_ERROR: (errors.CallbackError, [errors.CallbackError, ServiceError]),
@@ -49,9 +60,16 @@ def test_hierarchy_matches_compiler_gym():
     assert ServiceTransportError.__bases__ == (ServiceError, OSError)
     assert ServiceIsClosed.__bases__ == (ServiceError, TypeError)
     assert BenchmarkInitError.__bases__ == (OSError, ValueError)
-    for cls in (ServiceError, SessionNotFound, ServiceOSError, ServiceInitError,
-                EnvironmentNotSupported, ServiceTransportError, ServiceIsClosed,
-                BenchmarkInitError):
+    for cls in (
+        ServiceError,
+        SessionNotFound,
+        ServiceOSError,
+        ServiceInitError,
+        EnvironmentNotSupported,
+        ServiceTransportError,
+        ServiceIsClosed,
+        BenchmarkInitError,
+    ):
         assert getattr(cgym, cls.__name__) is cls
         assert getattr(cgym.service, cls.__name__, cls) is cls
 
@@ -76,8 +94,11 @@ def test_class_follows_status_parent():
         parent = _cgym.status_parent(code)
         if parent != errors.OK:
             assert issubclass(errors.exception_class(code), errors.exception_class(parent))
-        assert bool(_cgym.cgym_status_is_service_error(code)) == issubclass(
-            errors.exception_class(code), ServiceError) or code == errors.CALLBACK_ERROR
+        assert (
+            bool(_cgym.cgym_status_is_service_error(code))
+            == issubclass(errors.exception_class(code), ServiceError)
+            or code == errors.CALLBACK_ERROR
+        )
 
 
 def test_unknown_code_is_service_error():

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""Reference 5.2, items 1-24: the example service (C binary, and the same session written in
-Python) driven through cgym.CompilerEnv, managed, unmanaged and in-process."""
-import copy
+"""CompilerGym's client behaviour against the example service (C binary, and the same session
+written in Python) driven through cgym.CompilerEnv, managed, unmanaged and in-process."""
+
 import socket
 import subprocess
 import time
@@ -24,16 +24,17 @@ def env(endpoint):
 
 # ---- 1, 2, 23, 24: the service binary's command line ---------------------------------------
 
+
 def test_01_positional_argument_fails(service_binary):
-    p = subprocess.run([str(service_binary), "foobar"], capture_output=True, text=True,
-                       timeout=10)
+    p = subprocess.run([str(service_binary), "foobar"], capture_output=True, text=True, timeout=10)
     assert p.returncode == 1
     assert "ERROR:" in p.stderr and "'foobar'" in p.stderr
 
 
 def test_02_unknown_flag_fails(service_binary):
-    p = subprocess.run([str(service_binary), "--foobar"], capture_output=True, text=True,
-                       timeout=10)
+    p = subprocess.run(
+        [str(service_binary), "--foobar"], capture_output=True, text=True, timeout=10
+    )
     assert p.returncode == 1
     assert ("ERROR:" in p.stderr or "FATAL" in p.stderr) and "'foobar'" in p.stderr
 
@@ -61,8 +62,7 @@ def test_24_fixed_port(service_binary, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    p = subprocess.Popen([str(service_binary), "--port", str(port), "--working_dir",
-                          str(tmp_path)])
+    p = subprocess.Popen([str(service_binary), "--port", str(port), "--working_dir", str(tmp_path)])
     try:
         assert _wait_for_files([tmp_path / "port.txt"])
         assert int((tmp_path / "port.txt").read_text()) == port
@@ -74,6 +74,7 @@ def test_24_fixed_port(service_binary, tmp_path):
 
 
 # ---- 3-22: the env ---------------------------------------------------------------------------
+
 
 def test_03_versions(env):
     assert env.compiler_version == "1.0.0"
@@ -98,8 +99,7 @@ def test_05_observation_spaces(env):
     assert isinstance(features, Box) and features.name == "features"
     assert features.shape == (3,) and features.dtype == np.int64
     assert (features.low == -100).all() and (features.high == 100).all()
-    assert spaces["runtime"].space == Scalar(name="runtime", min=0, max=np.inf,
-                                             dtype=np.float64)
+    assert spaces["runtime"].space == Scalar(name="runtime", min=0, max=np.inf, dtype=np.float64)
 
 
 def test_06_reward_spaces(env):
@@ -200,7 +200,9 @@ def test_20_rewards(env):
 
 def test_21_benchmarks(env):
     assert list(env.datasets.benchmark_uris()) == [
-        "benchmark://example-compiler-v0/foo", "benchmark://example-compiler-v0/bar"]
+        "benchmark://example-compiler-v0/foo",
+        "benchmark://example-compiler-v0/bar",
+    ]
 
 
 def test_22_fork(env):

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """cgym.wrappers.GymnasiumEnv passes gymnasium's env checker over the example service."""
+
 import gymnasium
 import numpy as np
 from gymnasium.utils.env_checker import check_env
@@ -9,8 +10,9 @@ from example_session import make_example_env
 
 
 def test_check_env(endpoint):
-    env = GymnasiumEnv(make_example_env(endpoint, observation_space="features",
-                                        reward_space="runtime"))
+    env = GymnasiumEnv(
+        make_example_env(endpoint, observation_space="features", reward_space="runtime")
+    )
     try:
         assert isinstance(env, gymnasium.Env)
         check_env(env, skip_render_check=True)
@@ -19,8 +21,9 @@ def test_check_env(endpoint):
 
 
 def test_gymnasium_api(endpoint):
-    env = GymnasiumEnv(make_example_env(endpoint, observation_space="features",
-                                        reward_space="runtime"))
+    env = GymnasiumEnv(
+        make_example_env(endpoint, observation_space="features", reward_space="runtime")
+    )
     try:
         assert isinstance(env.observation_space, gymnasium.spaces.Box)
         assert isinstance(env.action_space, gymnasium.spaces.Discrete)

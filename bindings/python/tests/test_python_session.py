@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """A stateful session written in Python: fork, end of episode, a new action space, session
 parameters, benchmark programs, in-process and as a managed service."""
+
 import copy
 
 import numpy as np
@@ -19,8 +20,12 @@ class CounterSession(CompilationSession):
     compiler_version = "counter-2.0"
     action_spaces = [SMALL, LARGE]
     observation_spaces = [
-        ObservationSpace("count", Scalar(name="count", min=0, dtype=np.int64),
-                         deterministic=True, default_observation=0),
+        ObservationSpace(
+            "count",
+            Scalar(name="count", min=0, dtype=np.int64),
+            deterministic=True,
+            default_observation=0,
+        ),
         ObservationSpace("program", Sequence(name="program", dtype=str)),
         ObservationSpace("space", Sequence(name="space", dtype=str)),
     ]
@@ -44,8 +49,9 @@ class CounterSession(CompilationSession):
         return False, LARGE, False
 
     def get_observation(self, observation_space):
-        return {"count": self.count, "program": self.program,
-                "space": self.space}[observation_space.name]
+        return {"count": self.count, "program": self.program, "space": self.space}[
+            observation_space.name
+        ]
 
     def fork(self):
         return copy.copy(self)
@@ -62,10 +68,15 @@ def counter_env(request, tmp_path):
     if request.param == "inproc":
         endpoint = register_inproc(CounterSession, "counter")
     else:
-        endpoint = write_launcher(tmp_path, "test_python_session", "CounterSession",
-                                  "counter-service")
-    with cgym.CompilerEnv(str(endpoint), benchmark=cgym.Benchmark("benchmark://c/p", b"prog"),
-                          observation_space="count", reward_space="count") as env:
+        endpoint = write_launcher(
+            tmp_path, "test_python_session", "CounterSession", "counter-service"
+        )
+    with cgym.CompilerEnv(
+        str(endpoint),
+        benchmark=cgym.Benchmark("benchmark://c/p", b"prog"),
+        observation_space="count",
+        reward_space="count",
+    ) as env:
         yield env
 
 

@@ -2,6 +2,7 @@
 """A session written in Python that raises each exception type: the client sees the status of
 the reference's table 2.2 (FileNotFoundError -> NOT_FOUND, not CompilerGym's UNIMPLEMENTED),
 with the exception's message. In-process and over gRPC (a managed service)."""
+
 import pytest
 
 import cgym
@@ -26,8 +27,10 @@ RAISED = [
 class RaisingSession(CompilationSession):
     compiler_version = "raising"
     action_spaces = [ActionSpace("default", Discrete(len(RAISED) + 1, name="default"))]
-    observation_spaces = [ObservationSpace("value", Scalar(name="value", dtype=float)),
-                          ObservationSpace("fails", Scalar(name="fails", dtype=float))]
+    observation_spaces = [
+        ObservationSpace("value", Scalar(name="value", dtype=float)),
+        ObservationSpace("fails", Scalar(name="fails", dtype=float)),
+    ]
 
     def __init__(self, working_directory, action_space, benchmark):
         super().__init__(working_directory, action_space, benchmark)
@@ -61,8 +64,9 @@ def raising_env(request, tmp_path):
     if request.param == "inproc":
         endpoint = register_inproc(RaisingSession, "raising")
     else:
-        endpoint = write_launcher(tmp_path, "test_session_errors", "RaisingSession",
-                                  "raising-service")
+        endpoint = write_launcher(
+            tmp_path, "test_session_errors", "RaisingSession", "raising-service"
+        )
     with cgym.CompilerEnv(str(endpoint), benchmark="benchmark://raising/x") as env:
         env.reset()
         yield env
@@ -72,7 +76,7 @@ def raising_env(request, tmp_path):
 def test_session_exception_reaches_client(raising_env, action):
     raised, expected = RAISED[action]
     if expected in (TimeoutError, cgym.ServiceError):
-        # A failure of the service ends the episode gracefully (reference 4.3, raw_step 6).
+        # A failure of the service ends the episode gracefully (as CompilerGym's raw_step does).
         observation, reward, done, info = raising_env.step(action)
         assert done
         assert info["error_type"] == expected.__name__, info

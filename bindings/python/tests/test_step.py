@@ -3,6 +3,7 @@
 straight to _cgym.env_step, every other call through multistep; both must give the same
 results. Observations of every kind as the default space, actions of every kind (ints, names,
 numpy ints, bools, several at once), and what a rejected action leaves behind."""
+
 import numpy as np
 import pytest
 
@@ -24,8 +25,9 @@ def test_default_observation_of_every_kind(values_env, name):  # noqa: F811
 
 
 def test_default_spaces_agree_with_named_spaces():
-    with make_example_env(c_service_binary(), observation_space="features",
-                          reward_space="runtime") as env:
+    with make_example_env(
+        c_service_binary(), observation_space="features", reward_space="runtime"
+    ) as env:
         assert env.reset().tolist() == [0, 0, 0]
         observation, reward, done, info = env.step(0)
         assert isinstance(observation, np.ndarray) and observation.dtype == np.int64
@@ -72,16 +74,21 @@ class RecordingSession(CompilationSession):
 @pytest.fixture
 def recording_env():
     RecordingSession.received = []
-    with cgym.CompilerEnv(register_inproc(RecordingSession, "recording"),
-                          benchmark="benchmark://recording/x") as env:
+    with cgym.CompilerEnv(
+        register_inproc(RecordingSession, "recording"), benchmark="benchmark://recording/x"
+    ) as env:
         env.reset()
         yield env
 
 
 def test_actions_of_every_kind(recording_env):
     env = recording_env
-    assert env.step(1) == (None, None, False,
-                           {"action_had_no_effect": False, "new_action_space": False})
+    assert env.step(1) == (
+        None,
+        None,
+        False,
+        {"action_had_no_effect": False, "new_action_space": False},
+    )
     env.step("c")  # a name of the named discrete space
     env.step(np.int64(2))
     env.step(True)
@@ -139,14 +146,15 @@ def test_an_action_the_service_rejects_is_recorded(recording_env):
     assert env.in_episode
     # The state cannot name them (CompilerGym raises too).
     with pytest.raises(ValueError, match="Action out of range: 7"):
-        env.state
+        _ = env.state
     env.step(2)
     assert env.actions == [0, 7, 1, 9, 2] and RecordingSession.received == [0, 1, 2]
 
 
 def test_step_before_reset_and_after_close():
-    env = cgym.CompilerEnv(register_inproc(RecordingSession, "recording"),
-                           benchmark="benchmark://recording/x")
+    env = cgym.CompilerEnv(
+        register_inproc(RecordingSession, "recording"), benchmark="benchmark://recording/x"
+    )
     try:
         with pytest.raises(cgym.SessionNotFound, match=r"Must call reset\(\) before step\(\)"):
             env.step(0)
@@ -200,8 +208,9 @@ def test_subclass_overriding_multistep_sees_every_step():
         pass
 
     assert cgym.CompilerEnv._fast_step and Plain._fast_step and not Counting._fast_step
-    with Counting(register_inproc(RecordingSession, "recording"),
-                  benchmark="benchmark://recording/x") as env:
+    with Counting(
+        register_inproc(RecordingSession, "recording"), benchmark="benchmark://recording/x"
+    ) as env:
         env.reset()
         env.step(1)
         env.step("a")
@@ -216,5 +225,9 @@ def test_env_step_refuses_what_is_not_an_action(recording_env):
             cgym._cgym.env_step(handle, bad, None, None, 1, 1, 300)
     assert RecordingSession.received == []
     assert cgym._cgym.env_step(handle, [2], [], [], 0, 0, 300) == (
-        [], [], False, {"action_had_no_effect": False, "new_action_space": False})
+        [],
+        [],
+        False,
+        {"action_had_no_effect": False, "new_action_space": False},
+    )
     assert RecordingSession.received == [2]

@@ -5,6 +5,7 @@ release the GIL, and the service runs sessions written in Python in parallel.
 The session's action 1 waits at a barrier shared by all sessions of the service process, so a
 step can only return once the other thread's step has reached the service too. No wall-clock
 thresholds: the barrier's timeout only turns a deadlock into a failure."""
+
 import threading
 
 import pytest
@@ -57,19 +58,19 @@ def _step_in_threads(envs, action):
 def barrier_endpoint(request, tmp_path, unmanaged_service):
     if request.param == "inproc":
         return register_inproc(BarrierSession, "barrier")
-    return unmanaged_service(write_launcher(tmp_path, "test_threads", "BarrierSession",
-                                            "barrier-service"))
+    return unmanaged_service(
+        write_launcher(tmp_path, "test_threads", "BarrierSession", "barrier-service")
+    )
 
 
 def test_two_threads_step_concurrently(barrier_endpoint):
-    envs = [cgym.CompilerEnv(barrier_endpoint, benchmark="benchmark://barrier/x")
-            for _ in range(2)]
+    envs = [cgym.CompilerEnv(barrier_endpoint, benchmark="benchmark://barrier/x") for _ in range(2)]
     try:
         for env in envs:
             env.reset()
         for _ in range(3):
             results = _step_in_threads(envs, 1)
-            for observation, reward, done, info in results:
+            for _observation, _reward, done, info in results:
                 assert not done, info  # a broken barrier would end the episode with an error
     finally:
         for env in envs:
@@ -78,14 +79,19 @@ def test_two_threads_step_concurrently(barrier_endpoint):
 
 def test_threads_with_c_service():
     """Each thread drives its own env of the C example service to completion."""
-    envs = [cgym.CompilerEnv(str(c_service_binary()),
-                             benchmark="benchmark://example-compiler-v0/foo",
-                             observation_space="features") for _ in range(2)]
+    envs = [
+        cgym.CompilerEnv(
+            str(c_service_binary()),
+            benchmark="benchmark://example-compiler-v0/foo",
+            observation_space="features",
+        )
+        for _ in range(2)
+    ]
     try:
         for env in envs:
             env.reset()
         for _ in range(20):
-            for observation, reward, done, info in _step_in_threads(envs, 0):
+            for observation, _reward, done, _info in _step_in_threads(envs, 0):
                 assert not done and observation.tolist() == [0, 0, 0]
     finally:
         for env in envs:

@@ -2,6 +2,7 @@
 """Observation values through the client: numpy dtypes and shapes for every tensor kind,
 strings, bytes, scalars, lists and dicts, from a Python session (in-process and over gRPC),
 and the events <-> Python conversion itself."""
+
 import numpy as np
 import pytest
 
@@ -87,8 +88,9 @@ def test_observation_values(values_env, name):
 
 def test_step_returns_all_values(values_env):
     names = list(VALUES)
-    observations, rewards, done, info = values_env.step(0, observation_spaces=names,
-                                                        reward_spaces=[])
+    observations, rewards, done, info = values_env.step(
+        0, observation_spaces=names, reward_spaces=[]
+    )
     assert rewards == [] and not done
     for name, value in zip(names, observations):
         _check(name, value)
@@ -137,8 +139,13 @@ def test_space_round_trip():
 
 
 def test_nested_and_any_round_trip():
-    for value in ([], {}, [[], {"a": [1, 2.5]}], cgym.AnyValue("type.googleapis.com/x.Y", b"ab"),
-                  {"k": cgym.AnyValue("t/u", b"")}):
+    for value in (
+        [],
+        {},
+        [[], {"a": [1, 2.5]}],
+        cgym.AnyValue("type.googleapis.com/x.Y", b"ab"),
+        {"k": cgym.AnyValue("t/u", b"")},
+    ):
         event = _convert.new_event(value)
         try:
             assert _convert.event_to_py(event) == value
