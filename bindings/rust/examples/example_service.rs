@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-//! The example service in Rust: CompilerGym's example compiler (reference 5.1), the same as
+//! The example service in Rust: CompilerGym's example compiler, the same as
 //! services/example/example_service.c.
 //!
 //!   action space   "default": named discrete a, b, c (an action is an int64 index)

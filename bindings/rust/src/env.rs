@@ -29,6 +29,16 @@ pub struct StepResult {
     pub error: Option<(String, String)>,
 }
 
+/// The outcome of [`Env::validate`]: whether replaying the state failed nowhere, and
+/// CompilerGym's ValidationResult as JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validation {
+    /// True if nothing failed.
+    pub okay: bool,
+    /// The ValidationResult as JSON ({"state", "walltime", "reward_validated", ...}).
+    pub json: String,
+}
+
 /// The spaces a step computes: the env's defaults, or the named ones (possibly none).
 #[derive(Clone, Copy, Debug)]
 pub enum Spaces<'a> {
@@ -51,6 +61,43 @@ pub struct Env {
 
 // SAFETY: cgym.h's THREADS rule: an env handle may move between threads.
 unsafe impl Send for Env {}
+
+/// An owned `cgym_call_options_t` (freed on drop), made for one call: NULL (libcgym's
+/// defaults) unless a timeout is given.
+struct RawCallOptions(*mut sys::cgym_call_options_t);
+
+impl RawCallOptions {
+    /// INVALID_ARGUMENT for a NaN or negative timeout (from libcgym).
+    fn new(timeout_seconds: Option<f64>) -> Result<RawCallOptions> {
+        let Some(seconds) = timeout_seconds else {
+            return Ok(RawCallOptions(ptr::null_mut()));
+        };
+        let mut out = ptr::null_mut();
+        // SAFETY: out is a valid out-pointer; it becomes owned by the guard at once.
+        check(unsafe { sys::cgym_call_options_new(&mut out) })?;
+        let options = RawCallOptions(out);
+        // SAFETY: a valid handle.
+        check(unsafe { sys::cgym_call_options_set_timeout(options.0, seconds) })?;
+        Ok(options)
+    }
+}
+
+impl Drop for RawCallOptions {
+    fn drop(&mut self) {
+        // SAFETY: owned (or NULL, which cgym_call_options_free accepts), freed once.
+        unsafe { sys::cgym_call_options_free(self.0) }
+    }
+}
+
+/// Reads a list through its `_count` and `_at` functions.
+fn read_list<T>(
+    count: impl FnOnce(&mut usize) -> sys::cgym_status_t,
+    mut at: impl FnMut(usize) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut n = 0usize;
+    check(count(&mut n))?;
+    (0..n).map(&mut at).collect()
+}
 
 fn space_pointers(names: &[&str]) -> Result<(Vec<std::ffi::CString>, Vec<*const c_char>)> {
     let owned = names
@@ -91,20 +138,23 @@ impl Env {
 
     /// Starts an episode; returns the default observation space's observation if one is set.
     pub fn reset(&mut self) -> Result<Option<Event>> {
-        let mut observation = ptr::null_mut();
-        // SAFETY: valid env; observation becomes owned (or stays NULL).
-        check(with_rewards(|| unsafe {
-            sys::cgym_env_reset(self.raw, &mut observation)
-        }))?;
-        self.take_observation(observation)
+        self.reset_with(None)
     }
 
-    /// [`reset`](Env::reset) with a deadline of `timeout_seconds` for each call to the service.
+    /// [`reset`](Env::reset) with a deadline of `timeout_seconds` for each call to the
+    /// service (default 300; `f64::INFINITY`: none). An expired deadline counts as a failed
+    /// attempt: the service is replaced and the reset retried. INVALID_ARGUMENT for a NaN or
+    /// negative timeout.
     pub fn reset_with_timeout(&mut self, timeout_seconds: f64) -> Result<Option<Event>> {
+        self.reset_with(Some(timeout_seconds))
+    }
+
+    fn reset_with(&mut self, timeout_seconds: Option<f64>) -> Result<Option<Event>> {
+        let options = RawCallOptions::new(timeout_seconds)?;
         let mut observation = ptr::null_mut();
-        // SAFETY: as reset.
+        // SAFETY: valid env and options (or NULL); observation becomes owned (or stays NULL).
         check(with_rewards(|| unsafe {
-            sys::cgym_env_reset_with_timeout(self.raw, timeout_seconds, &mut observation)
+            sys::cgym_env_reset(self.raw, options.0, &mut observation)
         }))?;
         self.take_observation(observation)
     }
@@ -171,6 +221,18 @@ impl Env {
         )
     }
 
+    /// Applies one action, given as its index, with the default spaces; returns (done,
+    /// default reward or 0). The light form of [`step`](Env::step).
+    pub fn step_index(&mut self, action: i64) -> Result<(bool, f64)> {
+        let mut done: c_int = 0;
+        let mut reward = 0f64;
+        // SAFETY: valid pointers for the call.
+        check(with_rewards(|| unsafe {
+            sys::cgym_step_index(self.raw, action, &mut done, &mut reward)
+        }))?;
+        Ok((done != 0, reward))
+    }
+
     /// Applies one action of a named discrete action space, by name (NOT_FOUND for an
     /// unknown name), with the default spaces; returns (done, default reward or 0).
     pub fn step_name(&mut self, action: &str) -> Result<(bool, f64)> {
@@ -185,9 +247,11 @@ impl Env {
     }
 
     /// The general step: applies `actions`, then computes the observations and rewards of
-    /// the given spaces, with a deadline for the Step call if `timeout_seconds` is given.
+    /// the given spaces, with a deadline for the Step call if `timeout_seconds` is given
+    /// (default 300; `f64::INFINITY`: none; INVALID_ARGUMENT for NaN or a negative value).
     /// NOT_FOUND for an unknown space name. A failure of the service or the transport is not
-    /// an error: the result says done and carries `error`.
+    /// an error: the result says done and carries `error` (a passed deadline:
+    /// "TimeoutError").
     pub fn step_with(
         &mut self,
         actions: &[Event],
@@ -229,32 +293,22 @@ impl Env {
             Some(p) if p.is_empty() => (dangling.as_ptr(), 0),
             Some(p) => (p.as_ptr(), p.len()),
         };
+        let options = RawCallOptions::new(timeout_seconds)?;
         let mut result = ptr::null_mut();
-        // SAFETY: every array is valid for its length for the call; result becomes owned.
+        // SAFETY: every array is valid for its length for the call; options is valid or NULL;
+        // result becomes owned.
         check(with_rewards(|| unsafe {
-            match timeout_seconds {
-                None => sys::cgym_step(
-                    self.raw,
-                    action_pointers.as_ptr(),
-                    action_pointers.len(),
-                    obs_ptr,
-                    obs_len,
-                    rew_ptr,
-                    rew_len,
-                    &mut result,
-                ),
-                Some(timeout) => sys::cgym_step_with_timeout(
-                    self.raw,
-                    action_pointers.as_ptr(),
-                    action_pointers.len(),
-                    obs_ptr,
-                    obs_len,
-                    rew_ptr,
-                    rew_len,
-                    timeout,
-                    &mut result,
-                ),
-            }
+            sys::cgym_step(
+                self.raw,
+                action_pointers.as_ptr(),
+                action_pointers.len(),
+                obs_ptr,
+                obs_len,
+                rew_ptr,
+                rew_len,
+                options.0,
+                &mut result,
+            )
         }))?;
         let result = RawStepResult(result);
         // SAFETY: result is a valid owned step result; borrowed pointers are copied at once.
@@ -354,6 +408,48 @@ impl Env {
         }
     }
 
+    /// Sends several session parameters in one call and returns the service's replies, in
+    /// order. With `resend_on_reset`, they are also sent after every reset.
+    pub fn send_params(
+        &mut self,
+        params: &[(&str, &str)],
+        resend_on_reset: bool,
+    ) -> Result<Vec<String>> {
+        let keys = params
+            .iter()
+            .map(|(k, _)| cstring(k))
+            .collect::<Result<Vec<_>>>()?;
+        let values = params
+            .iter()
+            .map(|(_, v)| cstring(v))
+            .collect::<Result<Vec<_>>>()?;
+        let key_pointers: Vec<*const c_char> = keys.iter().map(|k| k.as_ptr()).collect();
+        let value_pointers: Vec<*const c_char> = values.iter().map(|v| v.as_ptr()).collect();
+        let mut replies: *mut *mut c_char = ptr::null_mut();
+        // SAFETY: the arrays hold `params.len()` valid strings for the call; replies becomes
+        // an owned array of as many owned strings, copied and freed at once.
+        unsafe {
+            check(sys::cgym_send_params(
+                self.raw,
+                key_pointers.as_ptr(),
+                value_pointers.as_ptr(),
+                params.len(),
+                c_int::from(resend_on_reset),
+                &mut replies,
+            ))?;
+            let out = if replies.is_null() {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(replies, params.len())
+                    .iter()
+                    .map(|&r| to_string_lossy(r))
+                    .collect()
+            };
+            sys::cgym_free_strings(replies, params.len());
+            Ok(out)
+        }
+    }
+
     /// The episode's state (CompilerEnvState) as JSON: {"benchmark", "commandline",
     /// "walltime", "reward"}.
     pub fn state_json(&self) -> Result<String> {
@@ -388,6 +484,28 @@ impl Env {
         }))
     }
 
+    /// Validates a state given as JSON (`None`: the current state) by replaying it in a fork.
+    pub fn validate(&mut self, state_json: Option<&str>) -> Result<Validation> {
+        let state = state_json.map(cstring).transpose()?;
+        let mut okay: c_int = 0;
+        let mut json: *mut c_char = ptr::null_mut();
+        // SAFETY: valid pointers (the state may be NULL); json becomes owned.
+        unsafe {
+            check(with_rewards(|| {
+                sys::cgym_env_validate(
+                    self.raw,
+                    state.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
+                    &mut okay,
+                    &mut json,
+                )
+            }))?;
+            Ok(Validation {
+                okay: okay != 0,
+                json: take_owned_string(json),
+            })
+        }
+    }
+
     /// Ends the episode and releases the service (idempotent; a later reset reconnects).
     /// INTERNAL "Service exited with returncode N" if a managed service exited badly.
     pub fn close(&mut self) -> Result<()> {
@@ -416,9 +534,24 @@ impl Env {
     }
 
     /// The number of actions taken this episode.
-    pub fn action_count(&self) -> usize {
+    pub fn action_count(&self) -> Result<usize> {
+        let mut count = 0usize;
         // SAFETY: valid env.
-        unsafe { sys::cgym_env_action_count(self.raw) }
+        check(unsafe { sys::cgym_env_action_count(self.raw, &mut count) })?;
+        Ok(count)
+    }
+
+    /// The actions taken this episode, in order.
+    pub fn actions(&self) -> Result<Vec<Event>> {
+        // SAFETY: valid env; each action is borrowed and copied at once.
+        read_list(
+            |n| unsafe { sys::cgym_env_action_count(self.raw, n) },
+            |i| unsafe {
+                let mut action: *const sys::cgym_event_t = ptr::null();
+                check(sys::cgym_env_action_at(self.raw, i, &mut action))?;
+                Event::from_raw(action)
+            },
+        )
     }
 
     /// The service's version and its compiler's version.
@@ -435,12 +568,14 @@ impl Env {
     /// The service's action spaces.
     pub fn action_spaces(&self) -> Result<Vec<ActionSpace>> {
         // SAFETY: valid env; spaces are borrowed and copied at once.
-        unsafe {
-            let count = sys::cgym_env_action_space_count(self.raw);
-            (0..count)
-                .map(|i| ActionSpace::from_raw(sys::cgym_env_action_space_at(self.raw, i)))
-                .collect()
-        }
+        read_list(
+            |n| unsafe { sys::cgym_env_action_space_count(self.raw, n) },
+            |i| unsafe {
+                let mut space: *const sys::cgym_action_space_t = ptr::null();
+                check(sys::cgym_env_action_space_at(self.raw, i, &mut space))?;
+                ActionSpace::from_raw(space)
+            },
+        )
     }
 
     /// The action space in use (`None` if the env has none).
@@ -459,32 +594,36 @@ impl Env {
     /// The service's observation spaces.
     pub fn observation_spaces(&self) -> Result<Vec<ObservationSpace>> {
         // SAFETY: valid env; spaces are borrowed and copied at once.
-        unsafe {
-            let count = sys::cgym_env_observation_space_count(self.raw);
-            (0..count)
-                .map(|i| {
-                    ObservationSpace::from_raw(sys::cgym_env_observation_space_at(self.raw, i))
-                })
-                .collect()
-        }
+        read_list(
+            |n| unsafe { sys::cgym_env_observation_space_count(self.raw, n) },
+            |i| unsafe {
+                let mut space: *const sys::cgym_observation_space_t = ptr::null();
+                check(sys::cgym_env_observation_space_at(self.raw, i, &mut space))?;
+                ObservationSpace::from_raw(space)
+            },
+        )
     }
 
-    /// The names of the env's reward spaces.
-    pub fn reward_spaces(&self) -> Vec<String> {
+    /// The names of the env's reward spaces (the service's and those of
+    /// [`add_reward`](Env::add_reward)).
+    pub fn reward_spaces(&self) -> Result<Vec<String>> {
         // SAFETY: valid env; names are borrowed and copied at once.
-        unsafe {
-            let count = sys::cgym_env_reward_space_count(self.raw);
-            (0..count)
-                .map(|i| to_string_lossy(sys::cgym_env_reward_space_name(self.raw, i)))
-                .collect()
-        }
+        read_list(
+            |n| unsafe { sys::cgym_env_reward_space_count(self.raw, n) },
+            |i| unsafe {
+                let mut name: *const c_char = ptr::null();
+                check(sys::cgym_env_reward_space_at(self.raw, i, &mut name))?;
+                Ok(to_string_lossy(name))
+            },
+        )
     }
 }
 
 impl Env {
     /// Adds (or replaces) a reward space computed on the client by `reward` from the
     /// observation spaces `spec.observation_spaces` (NOT_FOUND if one is unknown). The env
-    /// owns the reward (dropped with the env); each fork gets a clone.
+    /// owns the reward (dropped with the env); each fork gets a clone. If the call fails, the
+    /// reward is dropped before it returns.
     ///
     /// A panic in the reward is resumed in the caller of the `Env` call that ran it.
     pub fn add_reward<R: Reward>(&mut self, spec: &RewardSpec, reward: R) -> Result<()> {
@@ -493,9 +632,10 @@ impl Env {
         let (_owned, pointers) = space_pointers(&names)?;
         let vtable = crate::reward::vtable::<R>();
         let user_data = Box::into_raw(Box::new(reward)) as *mut c_void;
-        // SAFETY: valid pointers for the call; on success the env owns user_data and
-        // releases it with the vtable's destroy slot.
-        let status = unsafe {
+        // SAFETY: valid pointers for the call. libcgym owns user_data from here on, whether
+        // the call succeeds or fails: it releases it with the vtable's destroy slot (at once
+        // on failure), so it must not be freed here.
+        check(unsafe {
             sys::cgym_env_add_reward(
                 self.raw,
                 name.as_ptr(),
@@ -507,14 +647,7 @@ impl Env {
                 &vtable,
                 user_data,
             )
-        };
-        if status != sys::CGYM_OK {
-            let error = crate::Error::last(status);
-            // SAFETY: not taken by a failed call (src/capi/client.cc; cgym.h does not say).
-            unsafe { crate::reward::free_user_data::<R>(user_data) };
-            return Err(error);
-        }
-        Ok(())
+        })
     }
 }
 
@@ -531,6 +664,33 @@ fn with_rewards<T>(call: impl FnOnce() -> T) -> T {
     let result = call();
     crate::reward::resume_pending_panic();
     result
+}
+
+/// Converts states from CSV (with or without a header line) to a JSON array of states.
+pub fn states_csv_to_json(csv: &str) -> Result<String> {
+    let csv = cstring(csv)?;
+    let mut json: *mut c_char = ptr::null_mut();
+    // SAFETY: a valid string for the call; json becomes owned.
+    unsafe {
+        check(sys::cgym_states_csv_to_json(csv.as_ptr(), &mut json))?;
+        Ok(take_owned_string(json))
+    }
+}
+
+/// Converts a JSON array of states to CSV (benchmark,reward,walltime,commandline), with a
+/// header line if `header`.
+pub fn states_json_to_csv(json: &str, header: bool) -> Result<String> {
+    let json = cstring(json)?;
+    let mut csv: *mut c_char = ptr::null_mut();
+    // SAFETY: a valid string for the call; csv becomes owned.
+    unsafe {
+        check(sys::cgym_states_json_to_csv(
+            json.as_ptr(),
+            c_int::from(header),
+            &mut csv,
+        ))?;
+        Ok(take_owned_string(csv))
+    }
 }
 
 impl std::fmt::Debug for Env {
@@ -550,12 +710,22 @@ impl RawStepResult {
     /// self.0 is a valid step result.
     unsafe fn read(&self) -> Result<StepResult> {
         let r = self.0;
-        let observations = (0..sys::cgym_step_result_observation_count(r))
-            .map(|i| Event::from_raw(sys::cgym_step_result_observation(r, i)))
-            .collect::<Result<Vec<_>>>()?;
-        let rewards = (0..sys::cgym_step_result_reward_count(r))
-            .map(|i| sys::cgym_step_result_reward(r, i))
-            .collect();
+        let observations = read_list(
+            |n| sys::cgym_step_result_observation_count(r, n),
+            |i| {
+                let mut observation: *const sys::cgym_event_t = ptr::null();
+                check(sys::cgym_step_result_observation_at(r, i, &mut observation))?;
+                Event::from_raw(observation)
+            },
+        )?;
+        let rewards = read_list(
+            |n| sys::cgym_step_result_reward_count(r, n),
+            |i| {
+                let mut reward = 0f64;
+                check(sys::cgym_step_result_reward_at(r, i, &mut reward))?;
+                Ok(reward)
+            },
+        )?;
         let error_type = to_string_lossy(sys::cgym_step_result_error_type(r));
         let error = if error_type.is_empty() {
             None

@@ -4,7 +4,8 @@
 //! Every fallible call returns [`Result<T>`]. An [`Error`] holds the [`Code`] and the message
 //! that libcgym recorded for the calling thread (`cgym_last_error_code()` and
 //! `cgym_last_error_message()`), read right after the failing call on the same thread.
-//! [`Error::kind`] places the code in CompilerGym's exception hierarchy (DESIGN.md's table).
+//! [`Error::kind`] places the code in CompilerGym's exception hierarchy (the classes cgym.h
+//! names next to each code).
 use std::ffi::CStr;
 use std::fmt;
 
@@ -95,7 +96,7 @@ impl fmt::Display for Code {
     }
 }
 
-/// The class of an error in CompilerGym's exception hierarchy (DESIGN.md: "Rust" column).
+/// The class of an error in CompilerGym's exception hierarchy (cgym.h's status codes).
 /// Codes without a class of their own take their nearest ancestor's, else `Service`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {

@@ -225,10 +225,15 @@ impl Event {
             }
             Event::Dict(entries) => {
                 check(sys::cgym_event_set_dict(event))?;
+                // Keys cross as (pointer, length): they may hold NUL.
                 for (key, value) in entries {
-                    let key = cstring(key)?;
                     let raw = value.to_raw()?;
-                    check(sys::cgym_event_dict_set(event, key.as_ptr(), raw.0))?;
+                    check(sys::cgym_event_dict_set(
+                        event,
+                        key.as_ptr() as *const c_char,
+                        key.len(),
+                        raw.0,
+                    ))?;
                 }
                 Ok(())
             }
@@ -303,7 +308,7 @@ impl Event {
                 for index in 0..count {
                     let mut data: *const c_char = ptr::null();
                     let mut length = 0usize;
-                    check(sys::cgym_event_string_tensor_get(
+                    check(sys::cgym_event_string_tensor_at(
                         event,
                         index,
                         &mut data,
@@ -316,27 +321,33 @@ impl Event {
                 Event::StringTensor(Tensor { shape, values })
             }
             sys::CGYM_EVENT_LIST => {
-                let mut size = 0usize;
-                check(sys::cgym_event_list_size(event, &mut size))?;
-                let mut items = Vec::with_capacity(size);
-                for index in 0..size {
+                let mut count = 0usize;
+                check(sys::cgym_event_list_count(event, &mut count))?;
+                let mut items = Vec::with_capacity(count);
+                for index in 0..count {
                     let mut item: *const sys::cgym_event_t = ptr::null();
-                    check(sys::cgym_event_list_get(event, index, &mut item))?;
+                    check(sys::cgym_event_list_at(event, index, &mut item))?;
                     items.push(Event::from_raw(item)?);
                 }
                 Event::List(items)
             }
             sys::CGYM_EVENT_DICT => {
-                let mut size = 0usize;
-                check(sys::cgym_event_dict_size(event, &mut size))?;
+                let mut count = 0usize;
+                check(sys::cgym_event_dict_count(event, &mut count))?;
                 let mut entries = BTreeMap::new();
-                for index in 0..size {
+                for index in 0..count {
                     let mut key: *const c_char = ptr::null();
+                    let mut key_length = 0usize;
                     let mut value: *const sys::cgym_event_t = ptr::null();
-                    check(sys::cgym_event_dict_entry(
-                        event, index, &mut key, &mut value,
+                    check(sys::cgym_event_dict_at(
+                        event,
+                        index,
+                        &mut key,
+                        &mut key_length,
+                        &mut value,
                     ))?;
-                    entries.insert(to_string_lossy(key), Event::from_raw(value)?);
+                    let key = String::from_utf8_lossy(bytes_of(key as *const u8, key_length));
+                    entries.insert(key.into_owned(), Event::from_raw(value)?);
                 }
                 Event::Dict(entries)
             }

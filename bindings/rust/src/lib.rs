@@ -2,15 +2,17 @@
 //! Rust binding of libcgym, a CompilerGym service runtime and client, over its C ABI
 //! (`include/cgym.h`).
 //!
-//! - [`Env`]: a compiler environment (connect, reset, step, observe, fork, state).
+//! - [`Env`]: a compiler environment (connect, reset, step, observe, fork, state,
+//!   validation); [`states_csv_to_json`] and [`states_json_to_csv`] convert states.
 //! - [`Event`], [`Tensor`]: actions and observations as owned Rust values.
 //! - [`Space`], [`ActionSpace`], [`ObservationSpace`]: space descriptions.
 //! - [`Options`]: connection settings.
 //! - [`Reward`], [`RewardSpec`]: rewards computed on the client, written in Rust.
 //! - [`Error`], [`Code`], [`ErrorKind`]: status codes and CompilerGym's error hierarchy.
 //! - [`CompilationSession`], [`ServiceDef`]: sessions written in Rust, served as a process or
-//!   registered in-process.
-//! - [`sys`]: the raw FFI declarations.
+//!   registered in-process; [`stop_serving`] stops a running service.
+//! - [`sys`]: the raw FFI declarations of every cgym.h function (PARITY.md lists the few the
+//!   safe API does not wrap).
 //!
 //! Every handle is freed exactly once by `Drop`. Handles are `Send` but not `Sync`.
 //!
@@ -40,13 +42,14 @@ pub mod space;
 pub mod sys;
 mod util;
 
-pub use env::{Env, Spaces, StepResult};
+pub use env::{states_csv_to_json, states_json_to_csv, Env, Spaces, StepResult, Validation};
 pub use error::{Code, Error, ErrorKind, Result};
 pub use event::{Event, Tensor};
 pub use options::Options;
 pub use reward::{Reward, RewardSpec};
 pub use session::{
-    unregister_in_process, ActionOutcome, Benchmark, CompilationSession, EndOfStep, ServiceDef,
+    live_service_data, stop_serving, unregister_in_process, ActionOutcome, Benchmark,
+    CompilationSession, EndOfStep, ServiceDef,
 };
 pub use space::{ActionSpace, ObservationSpace, Space};
 

@@ -5,7 +5,8 @@
 //! An `Err(e)` from a reward is reported with its code and message. A panic is caught in the
 //! trampoline (no panic crosses the C ABI), reported to libcgym as CALLBACK_ERROR, and
 //! resumed (`std::panic::resume_unwind`) in the caller when the `Env` call that ran the
-//! reward returns on the same thread (DESIGN.md, C ABI rule 5).
+//! reward returns on the same thread: a panic may not unwind through C frames, and a panic
+//! must not be lost either.
 use std::any::Any;
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CString};
@@ -157,7 +158,7 @@ unsafe extern "C" fn destroy_slot<R: Reward>(user_data: *mut c_void) {
     }));
 }
 
-/// The vtable and the owned user data of a reward, for `cgym_env_add_reward`.
+/// The vtable of rewards of type `R`, for `cgym_env_add_reward`.
 pub(crate) fn vtable<R: Reward>() -> sys::cgym_reward_vtable_t {
     sys::cgym_reward_vtable_t {
         version: sys::CGYM_REWARD_VTABLE_VERSION,
@@ -166,12 +167,4 @@ pub(crate) fn vtable<R: Reward>() -> sys::cgym_reward_vtable_t {
         clone: Some(clone_slot::<R>),
         destroy: Some(destroy_slot::<R>),
     }
-}
-
-/// Frees the user data of a reward that `cgym_env_add_reward` did not take.
-///
-/// # Safety
-/// `user_data` was made by `Box::into_raw(Box<R>)` and not handed over.
-pub(crate) unsafe fn free_user_data<R: Reward>(user_data: *mut c_void) {
-    destroy_slot::<R>(user_data)
 }

@@ -14,6 +14,7 @@ use std::ffi::{c_char, c_int, c_void, CString};
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{check, Code, Error, Result};
 use crate::event::Event;
@@ -287,18 +288,52 @@ unsafe extern "C" fn destroy_slot<S: CompilationSession>(session: *mut c_void) {
     }));
 }
 
+/// What a definition's `service_data` points to: owned by libcgym from
+/// `cgym_service_def_new` on, and dropped by `service_data_free_slot` once nothing uses it.
+struct ServiceData {
+    compiler_version: CString,
+}
+
+/// The number of live `ServiceData`, for [`live_service_data`].
+static LIVE_SERVICE_DATA: AtomicUsize = AtomicUsize::new(0);
+
+impl ServiceData {
+    fn new(compiler_version: CString) -> ServiceData {
+        LIVE_SERVICE_DATA.fetch_add(1, Ordering::SeqCst);
+        ServiceData { compiler_version }
+    }
+}
+
+impl Drop for ServiceData {
+    fn drop(&mut self) {
+        LIVE_SERVICE_DATA.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The number of service definitions' data blocks alive in this process. Each
+/// [`ServiceDef::new`] makes one; libcgym releases it once the definition, its in-process
+/// registrations, and every service and env made from them are gone. For leak checks.
+pub fn live_service_data() -> usize {
+    LIVE_SERVICE_DATA.load(Ordering::SeqCst)
+}
+
 unsafe extern "C" fn compiler_version_slot(service_data: *mut c_void) -> *const c_char {
-    // service_data is the leaked CString of ServiceDef::new.
-    service_data as *const c_char
+    // SAFETY: service_data is the ServiceData of ServiceDef::new, alive while it is used.
+    let data = unsafe { &*(service_data as *const ServiceData) };
+    data.compiler_version.as_ptr()
+}
+
+unsafe extern "C" fn service_data_free_slot(service_data: *mut c_void) {
+    // Dropping a CString cannot panic; catch_unwind keeps the ABI boundary honest anyway.
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: made by Box::into_raw in ServiceDef::new; libcgym calls this once.
+        drop(unsafe { Box::from_raw(service_data as *mut ServiceData) });
+    }));
 }
 
 /// A service definition: the session type `S`, the spaces and the compiler version.
 pub struct ServiceDef<S: CompilationSession> {
     raw: *mut sys::cgym_service_def_t,
-    /// The compiler version: the definition's service_data. Freed with the definition,
-    /// unless it was registered in-process (the registry keeps using it).
-    version: *mut std::ffi::CStr,
-    registered: std::cell::Cell<bool>,
     _session: PhantomData<fn() -> S>,
 }
 
@@ -309,15 +344,12 @@ unsafe impl<S: CompilationSession> Send for ServiceDef<S> {}
 impl<S: CompilationSession> ServiceDef<S> {
     /// A definition of sessions of type `S` reporting `compiler_version`.
     ///
-    /// The compiler version string is the definition's service_data, which must outlive
-    /// every service made from the definition. It is freed with `self`, except after
-    /// [`register_in_process`](ServiceDef::register_in_process): registrations outlive
-    /// `self`, and cgym.h has no hook telling when a registry is done with service_data, so
-    /// it is then leaked on purpose (one small string per registered definition).
+    /// The compiler version is kept in the definition's service_data, which libcgym owns
+    /// (vtable version 2's `service_data_free`): it is dropped once the definition, its
+    /// in-process registrations and every service made from them are gone.
     pub fn new(compiler_version: &str) -> Result<ServiceDef<S>> {
         crate::check_library_version()?;
-        // Owned by the guard until the definition exists, then by the definition.
-        let guard = VersionGuard(Box::into_raw(cstring(compiler_version)?.into_boxed_c_str()));
+        let data = Box::new(ServiceData::new(cstring(compiler_version)?));
         let vtable = sys::cgym_session_vtable_t {
             version: sys::CGYM_SESSION_VTABLE_VERSION,
             init: Some(init_slot::<S>),
@@ -328,68 +360,41 @@ impl<S: CompilationSession> ServiceDef<S> {
             handle_session_parameter: Some(parameter_slot::<S>),
             destroy: Some(destroy_slot::<S>),
             compiler_version: Some(compiler_version_slot),
+            service_data_free: Some(service_data_free_slot),
         };
         let mut out = ptr::null_mut();
-        // SAFETY: the vtable is copied; service_data lives as long as the definition (or
-        // forever once registered).
+        // SAFETY: the vtable is copied. libcgym owns service_data from this call on, even if
+        // it fails (it then releases it at once): it must not be freed here.
         check(unsafe {
-            sys::cgym_service_def_new(&mut out, &vtable, (*guard.0).as_ptr() as *mut c_void)
+            sys::cgym_service_def_new(&mut out, &vtable, Box::into_raw(data) as *mut c_void)
         })?;
-        let version = guard.0;
-        std::mem::forget(guard);
         Ok(ServiceDef {
             raw: out,
-            version,
-            registered: std::cell::Cell::new(false),
             _session: PhantomData,
         })
     }
 
     /// Appends an action space; indices follow the order of calls.
     pub fn add_action_space(&mut self, space: &ActionSpace) -> Result<()> {
-        let name = cstring(&space.name)?;
-        let inner = space.space.to_raw()?;
-        let mut out = ptr::null_mut();
-        // SAFETY: valid pointers; the definition copies the space, which is freed here.
-        unsafe {
-            check(sys::cgym_action_space_new(&mut out, name.as_ptr(), inner.0))?;
-            let status = sys::cgym_service_def_add_action_space(self.raw, out);
-            let result = check(status);
-            sys::cgym_action_space_free(out);
-            result
-        }
+        let raw = space.to_raw()?;
+        // SAFETY: valid pointers; the definition copies the space, which raw frees.
+        check(unsafe { sys::cgym_service_def_add_action_space(self.raw, raw.0) })
     }
 
     /// Appends an observation space; indices follow the order of calls and are the `index`
     /// given to [`CompilationSession::observation`].
     pub fn add_observation_space(&mut self, space: &ObservationSpace) -> Result<()> {
-        let name = cstring(&space.name)?;
-        let inner = space.space.to_raw()?;
-        let default = match space.default_observation {
-            Event::None => None,
-            ref event => Some(event.to_raw()?),
-        };
-        let mut out = ptr::null_mut();
-        // SAFETY: valid pointers; the definition copies the space, which is freed here.
-        unsafe {
-            check(sys::cgym_observation_space_new(
-                &mut out,
-                name.as_ptr(),
-                inner.0,
-                c_int::from(space.deterministic),
-                c_int::from(space.platform_dependent),
-                default.as_ref().map_or(ptr::null(), |e| e.0 as *const _),
-            ))?;
-            let result = check(sys::cgym_service_def_add_observation_space(self.raw, out));
-            sys::cgym_observation_space_free(out);
-            result
-        }
+        let raw = space.to_raw()?;
+        // SAFETY: valid pointers; the definition copies the space, which raw frees.
+        check(unsafe { sys::cgym_service_def_add_observation_space(self.raw, raw.0) })
     }
 
-    /// Runs a CompilerGym service process of this definition until SIGTERM
-    /// (`cgym_service_run`: flags --working_dir, --port, --host, ...; port.txt and pid.txt).
-    /// `args` is the whole command line, program name first (`std::env::args()`). Returns
-    /// the exit code for `std::process::exit`. Call it from the main thread.
+    /// Runs a CompilerGym service process of this definition until SIGTERM or
+    /// [`stop_serving`] (`cgym_service_run`: flags --working_dir, --port, --host, ...;
+    /// port.txt and pid.txt). `args` is the whole command line, program name first
+    /// (`std::env::args()`). Returns the exit code for `std::process::exit`: 0 after a stop
+    /// with no sessions left, 6 with sessions left, 1 for bad arguments. SIGTERM and SIGINT
+    /// stay blocked in the calling thread: call it from the thread that will exit the process.
     pub fn serve<I: IntoIterator<Item = String>>(&self, args: I) -> i32 {
         let args: Vec<CString> = args
             .into_iter()
@@ -405,9 +410,7 @@ impl<S: CompilationSession> ServiceDef<S> {
     pub fn register_in_process(&self, name: &str) -> Result<()> {
         let name = cstring(name)?;
         // SAFETY: valid pointers; the registry copies the definition.
-        check(unsafe { sys::cgym_service_register(name.as_ptr(), self.raw) })?;
-        self.registered.set(true);
-        Ok(())
+        check(unsafe { sys::cgym_service_register(name.as_ptr(), self.raw) })
     }
 }
 
@@ -421,22 +424,19 @@ impl<S: CompilationSession> std::fmt::Debug for ServiceDef<S> {
 
 impl<S: CompilationSession> Drop for ServiceDef<S> {
     fn drop(&mut self) {
-        // SAFETY: owned, freed once. Registrations keep their own copy.
+        // SAFETY: owned, freed once. Registrations keep their own copy; libcgym drops the
+        // service data when the last user is gone.
         unsafe { sys::cgym_service_def_free(self.raw) }
-        if !self.registered.get() {
-            drop(VersionGuard(self.version));
-        }
     }
 }
 
-/// Frees a compiler version string made by `Box::into_raw` on drop.
-struct VersionGuard(*mut std::ffi::CStr);
-
-impl Drop for VersionGuard {
-    fn drop(&mut self) {
-        // SAFETY: made by Box::into_raw in ServiceDef::new, freed once.
-        drop(unsafe { Box::from_raw(self.0) });
-    }
+/// Asks every [`ServiceDef::serve`] running in this process to stop, as SIGTERM does: it
+/// stops accepting calls, ends its sessions and returns. Callable from any thread (Rust
+/// decides which thread gets a signal, so this is the way to stop a service from Rust code).
+/// A `serve` that starts after this call is not affected.
+pub fn stop_serving() {
+    // SAFETY: no arguments; callable from any thread.
+    unsafe { sys::cgym_service_stop() }
 }
 
 /// Removes the in-process service `name` (NOT_FOUND if none). Envs already connected keep it.

@@ -2,13 +2,13 @@
 //! Spaces: CompilerGym's Space, ActionSpace and ObservationSpace messages as owned Rust
 //! values, read from an env and written into a service definition.
 use std::collections::BTreeMap;
-use std::ffi::{c_char, c_int};
+use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
 use crate::error::{check, Code, Error, Result};
 use crate::event::Event;
 use crate::sys;
-use crate::util::{cstring, to_string_lossy};
+use crate::util::{bytes_of, cstring, to_string_lossy};
 
 /// A space description (CompilerGym's Space message). Kinds are cgym.h's `CGYM_SPACE_*`.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,7 +120,7 @@ impl Space {
             }
             sys::CGYM_SPACE_NAMED_DISCRETE => {
                 let mut count = 0usize;
-                check(sys::cgym_space_names_count(space, &mut count))?;
+                check(sys::cgym_space_name_count(space, &mut count))?;
                 let mut names = Vec::with_capacity(count);
                 for index in 0..count {
                     let mut name: *const c_char = ptr::null();
@@ -156,9 +156,15 @@ impl Space {
                 } else {
                     std::slice::from_raw_parts(shape, ndim).to_vec()
                 };
-                // cgym_space_box_bounds cannot be asked for the size (capacity 0 fails with
-                // OUT_OF_RANGE and leaves *count untouched): the shape's product gives it.
-                let mut count: usize = shape.iter().map(|&d| d as usize).product();
+                // A size query first, then the copy.
+                let mut count = 0usize;
+                check(sys::cgym_space_box_bounds(
+                    space,
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                    0,
+                    &mut count,
+                ))?;
                 let mut low = vec![0f64; count];
                 let mut high = vec![0f64; count];
                 check(sys::cgym_space_box_bounds(
@@ -390,7 +396,9 @@ unsafe fn read_subspaces(space: *const sys::cgym_space_t) -> Result<Vec<(Option<
     for index in 0..count {
         let mut key: *const c_char = ptr::null();
         let mut sub: *const sys::cgym_space_t = ptr::null();
-        check(sys::cgym_space_subspace(space, index, &mut key, &mut sub))?;
+        check(sys::cgym_space_subspace_at(
+            space, index, &mut key, &mut sub,
+        ))?;
         let key = (!key.is_null()).then(|| to_string_lossy(key));
         out.push((key, Space::from_raw(sub)?));
     }
@@ -426,6 +434,75 @@ impl ActionSpace {
     pub fn names(&self) -> Option<&[String]> {
         self.space.names()
     }
+
+    /// A new owned `cgym_action_space_t` describing this action space.
+    pub(crate) fn to_raw(&self) -> Result<RawActionSpace> {
+        let name = cstring(&self.name)?;
+        let inner = self.space.to_raw()?;
+        let mut out = ptr::null_mut();
+        // SAFETY: valid pointers for the call; libcgym copies them; out becomes owned.
+        check(unsafe { sys::cgym_action_space_new(&mut out, name.as_ptr(), inner.0) })?;
+        Ok(RawActionSpace(out))
+    }
+
+    /// The action space as serialized compiler_gym.ActionSpace protobuf bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let raw = self.to_raw()?;
+        let mut data: *mut c_void = ptr::null_mut();
+        let mut length = 0usize;
+        // SAFETY: raw is valid; data becomes owned and is copied and freed at once.
+        unsafe {
+            check(sys::cgym_action_space_serialize(
+                raw.0,
+                &mut data,
+                &mut length,
+            ))?;
+            Ok(take_owned_bytes(data, length))
+        }
+    }
+
+    /// An action space parsed from serialized compiler_gym.ActionSpace bytes
+    /// (INVALID_ARGUMENT if malformed).
+    pub fn from_bytes(bytes: &[u8]) -> Result<ActionSpace> {
+        let mut out = ptr::null_mut();
+        // SAFETY: bytes is valid for its length; out becomes owned.
+        check(unsafe {
+            sys::cgym_action_space_parse(&mut out, bytes.as_ptr() as *const c_void, bytes.len())
+        })?;
+        let raw = RawActionSpace(out);
+        // SAFETY: a valid owned action space for the call.
+        unsafe { ActionSpace::from_raw(raw.0) }
+    }
+}
+
+/// An owned `cgym_action_space_t`, freed on drop.
+pub(crate) struct RawActionSpace(pub(crate) *mut sys::cgym_action_space_t);
+
+impl Drop for RawActionSpace {
+    fn drop(&mut self) {
+        // SAFETY: owned, freed once.
+        unsafe { sys::cgym_action_space_free(self.0) }
+    }
+}
+
+/// An owned `cgym_observation_space_t`, freed on drop.
+pub(crate) struct RawObservationSpace(pub(crate) *mut sys::cgym_observation_space_t);
+
+impl Drop for RawObservationSpace {
+    fn drop(&mut self) {
+        // SAFETY: owned, freed once.
+        unsafe { sys::cgym_observation_space_free(self.0) }
+    }
+}
+
+/// Copies a buffer libcgym returned as owned and frees it with `cgym_free`.
+///
+/// # Safety
+/// `data` is NULL or an owned buffer of `length` bytes returned by libcgym.
+unsafe fn take_owned_bytes(data: *mut c_void, length: usize) -> Vec<u8> {
+    let bytes = bytes_of(data as *const u8, length).to_vec();
+    sys::cgym_free(data);
+    bytes
 }
 
 /// A named observation space with its flags and default observation (ObservationSpace).
@@ -464,5 +541,61 @@ impl ObservationSpace {
             platform_dependent: sys::cgym_observation_space_platform_dependent(space) != 0,
             default_observation: Event::from_raw(sys::cgym_observation_space_default(space))?,
         })
+    }
+
+    /// A new owned `cgym_observation_space_t` describing this observation space.
+    pub(crate) fn to_raw(&self) -> Result<RawObservationSpace> {
+        let name = cstring(&self.name)?;
+        let inner = self.space.to_raw()?;
+        let default = match self.default_observation {
+            Event::None => None,
+            ref event => Some(event.to_raw()?),
+        };
+        let mut out = ptr::null_mut();
+        // SAFETY: valid pointers for the call; libcgym copies them; out becomes owned.
+        check(unsafe {
+            sys::cgym_observation_space_new(
+                &mut out,
+                name.as_ptr(),
+                inner.0,
+                c_int::from(self.deterministic),
+                c_int::from(self.platform_dependent),
+                default.as_ref().map_or(ptr::null(), |e| e.0 as *const _),
+            )
+        })?;
+        Ok(RawObservationSpace(out))
+    }
+
+    /// The observation space as serialized compiler_gym.ObservationSpace protobuf bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let raw = self.to_raw()?;
+        let mut data: *mut c_void = ptr::null_mut();
+        let mut length = 0usize;
+        // SAFETY: raw is valid; data becomes owned and is copied and freed at once.
+        unsafe {
+            check(sys::cgym_observation_space_serialize(
+                raw.0,
+                &mut data,
+                &mut length,
+            ))?;
+            Ok(take_owned_bytes(data, length))
+        }
+    }
+
+    /// An observation space parsed from serialized compiler_gym.ObservationSpace bytes
+    /// (INVALID_ARGUMENT if malformed).
+    pub fn from_bytes(bytes: &[u8]) -> Result<ObservationSpace> {
+        let mut out = ptr::null_mut();
+        // SAFETY: bytes is valid for its length; out becomes owned.
+        check(unsafe {
+            sys::cgym_observation_space_parse(
+                &mut out,
+                bytes.as_ptr() as *const c_void,
+                bytes.len(),
+            )
+        })?;
+        let raw = RawObservationSpace(out);
+        // SAFETY: a valid owned observation space for the call.
+        unsafe { ObservationSpace::from_raw(raw.0) }
     }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 //! Raw FFI declarations of `include/cgym.h`, written by hand (no bindgen).
 //!
-//! Only the functions this crate uses are declared. Every type matches the header exactly:
+//! Every function of cgym.h is declared (`tests/parity.rs` checks it; `PARITY.md` lists the
+//! ones the safe API does not wrap, and why). Every type matches the header exactly:
 //! opaque handles are zero-sized `#[repr(C)]` structs used through raw pointers, and the two
 //! callback structs (`cgym_session_vtable_t`, `cgym_reward_vtable_t`) are `#[repr(C)]` with
 //! nullable function pointers (`Option<extern "C" fn>`, which has the size of a pointer).
@@ -16,9 +17,9 @@ pub type cgym_event_kind_t = i32;
 pub type cgym_space_kind_t = i32;
 
 pub const CGYM_VERSION_MAJOR: u32 = 0;
-pub const CGYM_VERSION_MINOR: u32 = 1;
+pub const CGYM_VERSION_MINOR: u32 = 2;
 pub const CGYM_VERSION_PATCH: u32 = 0;
-pub const CGYM_ABI_VERSION: u32 = 0;
+pub const CGYM_ABI_VERSION: u32 = 1;
 
 pub const CGYM_OK: cgym_status_t = 0;
 pub const CGYM_CANCELLED: cgym_status_t = 1;
@@ -87,7 +88,7 @@ pub const CGYM_SPACE_ANY: cgym_space_kind_t = 24;
 pub const CGYM_SPACE_SPACE_SEQUENCE: cgym_space_kind_t = 25;
 pub const CGYM_SPACE_SPACE_UNION: cgym_space_kind_t = 26;
 
-pub const CGYM_SESSION_VTABLE_VERSION: u32 = 1;
+pub const CGYM_SESSION_VTABLE_VERSION: u32 = 2;
 pub const CGYM_REWARD_VTABLE_VERSION: u32 = 1;
 
 macro_rules! opaque {
@@ -107,6 +108,7 @@ opaque!(
     cgym_observation_space_t,
     cgym_options_t,
     cgym_env_t,
+    cgym_call_options_t,
     cgym_step_result_t,
     cgym_service_def_t,
 );
@@ -164,6 +166,8 @@ pub struct cgym_session_vtable_t {
     >,
     pub destroy: Option<unsafe extern "C" fn(session: *mut c_void)>,
     pub compiler_version: Option<unsafe extern "C" fn(service_data: *mut c_void) -> *const c_char>,
+    /// Version 2.
+    pub service_data_free: Option<unsafe extern "C" fn(service_data: *mut c_void)>,
 }
 
 /// `cgym_reward_vtable_t`: a reward computed on the client.
@@ -252,6 +256,7 @@ extern "C" {
     pub fn cgym_event_dict_set(
         dict: *mut cgym_event_t,
         key: *const c_char,
+        key_length: usize,
         value: *const cgym_event_t,
     ) -> cgym_status_t;
     pub fn cgym_event_kind(event: *const cgym_event_t) -> cgym_event_kind_t;
@@ -275,23 +280,30 @@ extern "C" {
         count: *mut usize,
     ) -> cgym_status_t;
     pub fn cgym_event_tensor_count(event: *const cgym_event_t, count: *mut usize) -> cgym_status_t;
-    pub fn cgym_event_string_tensor_get(
+    pub fn cgym_event_string_tensor_at(
         event: *const cgym_event_t,
         index: usize,
         data: *mut *const c_char,
         length: *mut usize,
     ) -> cgym_status_t;
-    pub fn cgym_event_list_size(event: *const cgym_event_t, size: *mut usize) -> cgym_status_t;
-    pub fn cgym_event_list_get(
+    pub fn cgym_event_list_count(event: *const cgym_event_t, count: *mut usize) -> cgym_status_t;
+    pub fn cgym_event_list_at(
         event: *const cgym_event_t,
         index: usize,
         item: *mut *const cgym_event_t,
     ) -> cgym_status_t;
-    pub fn cgym_event_dict_size(event: *const cgym_event_t, size: *mut usize) -> cgym_status_t;
-    pub fn cgym_event_dict_entry(
+    pub fn cgym_event_dict_count(event: *const cgym_event_t, count: *mut usize) -> cgym_status_t;
+    pub fn cgym_event_dict_at(
         event: *const cgym_event_t,
         index: usize,
         key: *mut *const c_char,
+        key_length: *mut usize,
+        value: *mut *const cgym_event_t,
+    ) -> cgym_status_t;
+    pub fn cgym_event_dict_get(
+        event: *const cgym_event_t,
+        key: *const c_char,
+        key_length: usize,
         value: *mut *const cgym_event_t,
     ) -> cgym_status_t;
     pub fn cgym_event_new_any(
@@ -299,6 +311,31 @@ extern "C" {
         type_url: *const c_char,
         data: *const c_void,
         length: usize,
+    ) -> cgym_status_t;
+    pub fn cgym_event_new_bool(out: *mut *mut cgym_event_t, value: c_int) -> cgym_status_t;
+    pub fn cgym_event_new_int64(out: *mut *mut cgym_event_t, value: i64) -> cgym_status_t;
+    pub fn cgym_event_new_float(out: *mut *mut cgym_event_t, value: f32) -> cgym_status_t;
+    pub fn cgym_event_new_double(out: *mut *mut cgym_event_t, value: f64) -> cgym_status_t;
+    pub fn cgym_event_new_string(
+        out: *mut *mut cgym_event_t,
+        data: *const c_char,
+        length: usize,
+    ) -> cgym_status_t;
+    pub fn cgym_event_new_tensor(
+        out: *mut *mut cgym_event_t,
+        kind: cgym_event_kind_t,
+        shape: *const u64,
+        ndim: usize,
+        values: *const c_void,
+        count: usize,
+    ) -> cgym_status_t;
+    pub fn cgym_event_new_string_tensor(
+        out: *mut *mut cgym_event_t,
+        shape: *const u64,
+        ndim: usize,
+        values: *const *const c_char,
+        lengths: *const usize,
+        count: usize,
     ) -> cgym_status_t;
     pub fn cgym_event_new_list(out: *mut *mut cgym_event_t) -> cgym_status_t;
     pub fn cgym_event_new_dict(out: *mut *mut cgym_event_t) -> cgym_status_t;
@@ -367,10 +404,15 @@ extern "C" {
         key: *const c_char,
         subspace: *const cgym_space_t,
     ) -> cgym_status_t;
+    pub fn cgym_space_clone(
+        out: *mut *mut cgym_space_t,
+        space: *const cgym_space_t,
+    ) -> cgym_status_t;
     pub fn cgym_space_free(space: *mut cgym_space_t);
+    pub fn cgym_space_type_id(space: *const cgym_space_t) -> *const c_char;
     pub fn cgym_space_kind(space: *const cgym_space_t) -> cgym_space_kind_t;
     pub fn cgym_space_discrete_n(space: *const cgym_space_t, n: *mut i64) -> cgym_status_t;
-    pub fn cgym_space_names_count(space: *const cgym_space_t, count: *mut usize) -> cgym_status_t;
+    pub fn cgym_space_name_count(space: *const cgym_space_t, count: *mut usize) -> cgym_status_t;
     pub fn cgym_space_name_at(
         space: *const cgym_space_t,
         index: usize,
@@ -381,6 +423,13 @@ extern "C" {
         min: *mut f64,
         has_min: *mut c_int,
         max: *mut f64,
+        has_max: *mut c_int,
+    ) -> cgym_status_t;
+    pub fn cgym_space_int64_range(
+        space: *const cgym_space_t,
+        min: *mut i64,
+        has_min: *mut c_int,
+        max: *mut i64,
         has_max: *mut c_int,
     ) -> cgym_status_t;
     pub fn cgym_space_length_range(
@@ -404,7 +453,7 @@ extern "C" {
         space: *const cgym_space_t,
         count: *mut usize,
     ) -> cgym_status_t;
-    pub fn cgym_space_subspace(
+    pub fn cgym_space_subspace_at(
         space: *const cgym_space_t,
         index: usize,
         key: *mut *const c_char,
@@ -418,6 +467,16 @@ extern "C" {
     pub fn cgym_action_space_free(space: *mut cgym_action_space_t);
     pub fn cgym_action_space_name(space: *const cgym_action_space_t) -> *const c_char;
     pub fn cgym_action_space_space(space: *const cgym_action_space_t) -> *const cgym_space_t;
+    pub fn cgym_action_space_serialize(
+        space: *const cgym_action_space_t,
+        data: *mut *mut c_void,
+        length: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_action_space_parse(
+        out: *mut *mut cgym_action_space_t,
+        data: *const c_void,
+        length: usize,
+    ) -> cgym_status_t;
     pub fn cgym_observation_space_new(
         out: *mut *mut cgym_observation_space_t,
         name: *const c_char,
@@ -438,6 +497,16 @@ extern "C" {
     pub fn cgym_observation_space_default(
         space: *const cgym_observation_space_t,
     ) -> *const cgym_event_t;
+    pub fn cgym_observation_space_serialize(
+        space: *const cgym_observation_space_t,
+        data: *mut *mut c_void,
+        length: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_observation_space_parse(
+        out: *mut *mut cgym_observation_space_t,
+        data: *const c_void,
+        length: usize,
+    ) -> cgym_status_t;
 
     // Options.
     pub fn cgym_options_new(out: *mut *mut cgym_options_t) -> cgym_status_t;
@@ -504,13 +573,15 @@ extern "C" {
     ) -> cgym_status_t;
     pub fn cgym_env_free(env: *mut cgym_env_t);
     pub fn cgym_env_close(env: *mut cgym_env_t) -> cgym_status_t;
+    pub fn cgym_call_options_new(out: *mut *mut cgym_call_options_t) -> cgym_status_t;
+    pub fn cgym_call_options_free(options: *mut cgym_call_options_t);
+    pub fn cgym_call_options_set_timeout(
+        options: *mut cgym_call_options_t,
+        seconds: f64,
+    ) -> cgym_status_t;
     pub fn cgym_env_reset(
         env: *mut cgym_env_t,
-        observation: *mut *mut cgym_event_t,
-    ) -> cgym_status_t;
-    pub fn cgym_env_reset_with_timeout(
-        env: *mut cgym_env_t,
-        timeout_seconds: f64,
+        call_options: *const cgym_call_options_t,
         observation: *mut *mut cgym_event_t,
     ) -> cgym_status_t;
     pub fn cgym_env_set_benchmark(
@@ -534,27 +605,28 @@ extern "C" {
         num_observation_spaces: usize,
         reward_spaces: *const *const c_char,
         num_reward_spaces: usize,
-        result: *mut *mut cgym_step_result_t,
-    ) -> cgym_status_t;
-    pub fn cgym_step_with_timeout(
-        env: *mut cgym_env_t,
-        actions: *const *const cgym_event_t,
-        num_actions: usize,
-        observation_spaces: *const *const c_char,
-        num_observation_spaces: usize,
-        reward_spaces: *const *const c_char,
-        num_reward_spaces: usize,
-        timeout_seconds: f64,
+        call_options: *const cgym_call_options_t,
         result: *mut *mut cgym_step_result_t,
     ) -> cgym_status_t;
     pub fn cgym_step_result_free(result: *mut cgym_step_result_t);
-    pub fn cgym_step_result_observation_count(result: *const cgym_step_result_t) -> usize;
-    pub fn cgym_step_result_observation(
+    pub fn cgym_step_result_observation_count(
+        result: *const cgym_step_result_t,
+        count: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_step_result_observation_at(
         result: *const cgym_step_result_t,
         index: usize,
-    ) -> *const cgym_event_t;
-    pub fn cgym_step_result_reward_count(result: *const cgym_step_result_t) -> usize;
-    pub fn cgym_step_result_reward(result: *const cgym_step_result_t, index: usize) -> f64;
+        observation: *mut *const cgym_event_t,
+    ) -> cgym_status_t;
+    pub fn cgym_step_result_reward_count(
+        result: *const cgym_step_result_t,
+        count: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_step_result_reward_at(
+        result: *const cgym_step_result_t,
+        index: usize,
+        reward: *mut f64,
+    ) -> cgym_status_t;
     pub fn cgym_step_result_done(result: *const cgym_step_result_t) -> c_int;
     pub fn cgym_step_result_action_had_no_effect(result: *const cgym_step_result_t) -> c_int;
     pub fn cgym_step_result_new_action_space(result: *const cgym_step_result_t) -> c_int;
@@ -614,27 +686,57 @@ extern "C" {
         header: c_int,
         csv: *mut *mut c_char,
     ) -> cgym_status_t;
+    pub fn cgym_send_params(
+        env: *mut cgym_env_t,
+        keys: *const *const c_char,
+        values: *const *const c_char,
+        count: usize,
+        resend_on_reset: c_int,
+        replies: *mut *mut *mut c_char,
+    ) -> cgym_status_t;
     pub fn cgym_env_apply_state(env: *mut cgym_env_t, state_json: *const c_char) -> cgym_status_t;
+    pub fn cgym_env_validate(
+        env: *mut cgym_env_t,
+        state_json: *const c_char,
+        okay: *mut c_int,
+        result_json: *mut *mut c_char,
+    ) -> cgym_status_t;
+    pub fn cgym_states_csv_to_json(csv: *const c_char, json: *mut *mut c_char) -> cgym_status_t;
+    pub fn cgym_states_json_to_csv(
+        json: *const c_char,
+        header: c_int,
+        csv: *mut *mut c_char,
+    ) -> cgym_status_t;
     pub fn cgym_env_in_episode(env: *const cgym_env_t) -> c_int;
     pub fn cgym_env_episode_reward(env: *const cgym_env_t, has_reward: *mut c_int) -> f64;
     pub fn cgym_env_episode_walltime(env: *const cgym_env_t) -> f64;
-    pub fn cgym_env_action_count(env: *const cgym_env_t) -> usize;
+    pub fn cgym_env_action_count(env: *const cgym_env_t, count: *mut usize) -> cgym_status_t;
+    pub fn cgym_env_action_at(
+        env: *const cgym_env_t,
+        index: usize,
+        action: *mut *const cgym_event_t,
+    ) -> cgym_status_t;
     pub fn cgym_env_version(
         env: *mut cgym_env_t,
         service_version: *mut *const c_char,
         compiler_version: *mut *const c_char,
     ) -> cgym_status_t;
-    pub fn cgym_env_action_space_count(env: *const cgym_env_t) -> usize;
+    pub fn cgym_env_action_space_count(env: *const cgym_env_t, count: *mut usize) -> cgym_status_t;
     pub fn cgym_env_action_space_at(
         env: *const cgym_env_t,
         index: usize,
-    ) -> *const cgym_action_space_t;
+        space: *mut *const cgym_action_space_t,
+    ) -> cgym_status_t;
     pub fn cgym_env_action_space(env: *const cgym_env_t) -> *const cgym_action_space_t;
-    pub fn cgym_env_observation_space_count(env: *const cgym_env_t) -> usize;
+    pub fn cgym_env_observation_space_count(
+        env: *const cgym_env_t,
+        count: *mut usize,
+    ) -> cgym_status_t;
     pub fn cgym_env_observation_space_at(
         env: *const cgym_env_t,
         index: usize,
-    ) -> *const cgym_observation_space_t;
+        space: *mut *const cgym_observation_space_t,
+    ) -> cgym_status_t;
     pub fn cgym_env_add_reward(
         env: *mut cgym_env_t,
         name: *const c_char,
@@ -646,8 +748,12 @@ extern "C" {
         vtable: *const cgym_reward_vtable_t,
         user_data: *mut c_void,
     ) -> cgym_status_t;
-    pub fn cgym_env_reward_space_count(env: *const cgym_env_t) -> usize;
-    pub fn cgym_env_reward_space_name(env: *const cgym_env_t, index: usize) -> *const c_char;
+    pub fn cgym_env_reward_space_count(env: *const cgym_env_t, count: *mut usize) -> cgym_status_t;
+    pub fn cgym_env_reward_space_at(
+        env: *const cgym_env_t,
+        index: usize,
+        name: *mut *const c_char,
+    ) -> cgym_status_t;
 
     // Services.
     pub fn cgym_service_def_new(
@@ -673,5 +779,6 @@ extern "C" {
         name: *const c_char,
         def: *const cgym_service_def_t,
     ) -> cgym_status_t;
+    pub fn cgym_service_stop();
     pub fn cgym_service_unregister(name: *const c_char) -> cgym_status_t;
 }

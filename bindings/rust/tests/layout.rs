@@ -18,12 +18,13 @@ int main(void) {
   F(cgym_session_vtable_t, fork); F(cgym_session_vtable_t, apply_action);
   F(cgym_session_vtable_t, get_observation); F(cgym_session_vtable_t, end_of_step);
   F(cgym_session_vtable_t, handle_session_parameter); F(cgym_session_vtable_t, destroy);
-  F(cgym_session_vtable_t, compiler_version);
+  F(cgym_session_vtable_t, compiler_version); F(cgym_session_vtable_t, service_data_free);
   printf("cgym_reward_vtable_t %zu\n", sizeof(cgym_reward_vtable_t));
   F(cgym_reward_vtable_t, version); F(cgym_reward_vtable_t, reset);
   F(cgym_reward_vtable_t, update); F(cgym_reward_vtable_t, clone);
   F(cgym_reward_vtable_t, destroy);
   printf("CGYM_SESSION_VTABLE_VERSION %d\n", CGYM_SESSION_VTABLE_VERSION);
+  printf("CGYM_ABI_VERSION %d\n", CGYM_ABI_VERSION);
   printf("CGYM_REWARD_VTABLE_VERSION %d\n", CGYM_REWARD_VTABLE_VERSION);
   printf("CGYM_VERSION_NUMBER %d\n", CGYM_VERSION_NUMBER);
   printf("CGYM_CALLBACK_ERROR %d\n", CGYM_CALLBACK_ERROR);
@@ -56,6 +57,7 @@ fn rust_values() -> Vec<(String, usize)> {
         f!(cgym_session_vtable_t, handle_session_parameter),
         f!(cgym_session_vtable_t, destroy),
         f!(cgym_session_vtable_t, compiler_version),
+        f!(cgym_session_vtable_t, service_data_free),
         (
             "cgym_reward_vtable_t".into(),
             size_of::<cgym_reward_vtable_t>(),
@@ -68,6 +70,10 @@ fn rust_values() -> Vec<(String, usize)> {
         (
             "CGYM_SESSION_VTABLE_VERSION".into(),
             cgym::sys::CGYM_SESSION_VTABLE_VERSION as usize,
+        ),
+        (
+            "CGYM_ABI_VERSION".into(),
+            cgym::sys::CGYM_ABI_VERSION as usize,
         ),
         (
             "CGYM_REWARD_VTABLE_VERSION".into(),
@@ -127,12 +133,14 @@ fn layout_matches_the_header_compiled_by_cc() {
 #[cfg(target_pointer_width = "64")]
 #[test]
 fn layout_matches_the_header_read_by_hand() {
-    // uint32_t version, 4 bytes of padding, then 8 function pointers of 8 bytes.
-    assert_eq!(size_of::<cgym_session_vtable_t>(), 72);
+    // uint32_t version, 4 bytes of padding, then 9 function pointers of 8 bytes (version 2
+    // appended service_data_free).
+    assert_eq!(size_of::<cgym_session_vtable_t>(), 80);
     assert_eq!(offset_of!(cgym_session_vtable_t, init), 8);
     assert_eq!(offset_of!(cgym_session_vtable_t, get_observation), 32);
     assert_eq!(offset_of!(cgym_session_vtable_t, destroy), 56);
     assert_eq!(offset_of!(cgym_session_vtable_t, compiler_version), 64);
+    assert_eq!(offset_of!(cgym_session_vtable_t, service_data_free), 72);
     // uint32_t version, padding, then 4 function pointers.
     assert_eq!(size_of::<cgym_reward_vtable_t>(), 40);
     assert_eq!(offset_of!(cgym_reward_vtable_t, destroy), 32);

@@ -93,7 +93,7 @@ fn rewards_step_fork_and_drop() {
         let mut env = connect();
         env.add_reward(&RewardSpec::new("count", &["runtime"]), tracked())
             .unwrap();
-        assert_eq!(env.reward_spaces(), ["count"]);
+        assert_eq!(env.reward_spaces().unwrap(), ["count"]);
         env.set_reward_space(Some("count")).unwrap();
         env.reset().unwrap();
         assert_eq!(env.episode_reward(), Some(0.0));
@@ -117,7 +117,7 @@ fn rewards_step_fork_and_drop() {
 
         // A fork has its own clone of the reward.
         let mut fork = env.fork().unwrap();
-        assert_eq!(fork.reward_spaces(), ["count"]);
+        assert_eq!(fork.reward_spaces().unwrap(), ["count"]);
         assert_eq!(fork.step(0).unwrap().rewards, vec![1.0]);
         assert_eq!(fork.episode_reward(), Some(before + 2.0));
         assert_eq!(env.episode_reward(), Some(before + 1.0));
@@ -134,10 +134,15 @@ fn rewards_step_fork_and_drop() {
             ),
             Code::NOT_FOUND,
         );
+        // A failed add_reward drops its reward before it returns (libcgym owns it from the
+        // call on and destroys it once): not leaked, not dropped twice.
+        let live = LIVE_REWARDS.load(Ordering::SeqCst);
         expect_code(
             fork.add_reward(&RewardSpec::new("bad", &["nope"]), tracked()),
             Code::NOT_FOUND,
         );
+        assert_eq!(LIVE_REWARDS.load(Ordering::SeqCst), live);
+        assert_eq!(fork.reward_spaces().unwrap(), ["count"]);
     }
     // Every reward (the original, the fork's clone, the rejected one) was dropped.
     assert_eq!(LIVE_REWARDS.load(Ordering::SeqCst), 0);

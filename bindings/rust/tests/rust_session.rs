@@ -63,10 +63,12 @@ fn example_fork() {
 // --- A session that fails on demand -----------------------------------------------------
 
 /// Action i of the "default" space (discrete 12) does what FAILURES[i] says; observation
-/// "value" returns the number of actions applied; "panic" panics; "error" fails.
+/// "value" returns the number of actions applied; "panic" panics; "error" fails. Parameter
+/// "remember" keeps a value in the session, which "recall" returns.
 struct Failing {
     actions: i64,
     end_requested: bool,
+    remembered: String,
 }
 
 const FAILURES: &[(Code, &str)] = &[
@@ -99,6 +101,7 @@ impl CompilationSession for Failing {
         Ok(Failing {
             actions: 0,
             end_requested: false,
+            remembered: String::new(),
         })
     }
 
@@ -144,6 +147,7 @@ impl CompilationSession for Failing {
         Ok(Failing {
             actions: self.actions,
             end_requested: self.end_requested,
+            remembered: self.remembered.clone(),
         })
     }
 
@@ -158,6 +162,11 @@ impl CompilationSession for Failing {
     fn parameter(&mut self, key: &str, value: &str) -> cgym::Result<Option<String>> {
         match key {
             "echo" => Ok(Some(format!("echo:{value}"))),
+            "remember" => {
+                self.remembered = value.to_string();
+                Ok(Some("ok".into()))
+            }
+            "recall" => Ok(Some(self.remembered.clone())),
             "fail" => Err(Error::new(Code::FAILED_PRECONDITION, "parameter refused")),
             "panic" => panic!("parameter panicked on purpose"),
             _ => Ok(None),
@@ -327,6 +336,45 @@ fn parameters() {
 }
 
 #[test]
+fn parameters_in_one_call() {
+    let mut env = connect_failing("benchmark://failing/ok");
+    expect_code(
+        env.send_params(&[("echo", "x")], false),
+        Code::SESSION_NOT_FOUND,
+    );
+    env.reset().unwrap();
+    assert_eq!(
+        env.send_params(&[("echo", "a"), ("echo", "b"), ("remember", "m")], false)
+            .unwrap(),
+        ["echo:a", "echo:b", "ok"]
+    );
+    assert_eq!(env.send_params(&[], false).unwrap(), Vec::<String>::new());
+    assert_eq!(env.send_param("recall", "").unwrap(), "m");
+    // Without resend_on_reset, a new episode's session has not seen the parameter.
+    env.reset().unwrap();
+    assert_eq!(env.send_param("recall", "").unwrap(), "");
+    // With it, every reset sends it again.
+    assert_eq!(
+        env.send_params(&[("remember", "kept")], true).unwrap(),
+        ["ok"]
+    );
+    env.reset().unwrap();
+    assert_eq!(env.send_param("recall", "").unwrap(), "kept");
+    env.reset().unwrap();
+    assert_eq!(env.send_param("recall", "").unwrap(), "kept");
+    // The session's error, and a key with a NUL byte (cannot cross as a C string).
+    let error = expect_code(
+        env.send_params(&[("echo", "ok"), ("fail", "x")], false),
+        Code::FAILED_PRECONDITION,
+    );
+    assert_eq!(error.message(), "parameter refused");
+    expect_code(
+        env.send_params(&[("a\0b", "x")], false),
+        Code::INVALID_ARGUMENT,
+    );
+}
+
+#[test]
 fn end_of_episode_flags() {
     let mut env = connect_failing("benchmark://failing/ok");
     env.reset().unwrap();
@@ -429,6 +477,9 @@ fn all_values() -> Vec<Event> {
         "b".to_string(),
         Event::List(vec![Event::from("x"), Event::Bool(true)]),
     );
+    // Dict keys cross as (pointer, length): a NUL byte is part of the key.
+    dict.insert("k\0ey".to_string(), Event::Int64(2));
+    dict.insert("k".to_string(), Event::Int64(3));
     vec![
         Event::None,
         Event::Bool(true),

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+//! Parity with `include/cgym.h`: every function of the header is declared in `src/sys.rs`,
+//! and is either called by the safe API (`src/` outside `sys.rs`) or listed in PARITY.md's
+//! "Not exposed" section with a reason, and nothing listed there is called.
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The identifiers `cgym_*` that follow `marker` in `text` up to the next '('.
+fn functions_after(text: &str, marker: &str) -> BTreeSet<String> {
+    text.split(marker)
+        .skip(1)
+        .filter_map(|rest| {
+            let head = &rest[..rest.find('(')?];
+            let start = head.rfind("cgym_")?;
+            let name = &head[start..];
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                .then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// Whether `name` occurs in `text` as a whole identifier.
+fn mentions(text: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_cgym_function_is_declared_and_wrapped_or_listed() {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = read(&Path::new(env!("CGYM_CRATE_INCLUDE_DIR")).join("cgym.h"));
+    let header_functions = functions_after(&header, "CGYM_API");
+    assert!(header_functions.len() > 150, "{header_functions:?}");
+
+    let sys = read(&crate_dir.join("src/sys.rs"));
+    let declared = functions_after(&sys, "pub fn ");
+    let undeclared: Vec<_> = header_functions.difference(&declared).collect();
+    assert!(
+        undeclared.is_empty(),
+        "not declared in sys.rs: {undeclared:?}"
+    );
+    let stale: Vec<_> = declared.difference(&header_functions).collect();
+    assert!(
+        stale.is_empty(),
+        "declared in sys.rs but not in cgym.h: {stale:?}"
+    );
+
+    let mut safe = String::new();
+    for entry in std::fs::read_dir(crate_dir.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("sys.rs") {
+            safe.push_str(&read(&path));
+        }
+    }
+
+    let parity = read(&crate_dir.join("PARITY.md"));
+    let section = parity
+        .split("\n## ")
+        .find(|s| s.starts_with("Not exposed"))
+        .expect("PARITY.md has a \"## Not exposed\" section");
+    let mut listed = BTreeSet::new();
+    for line in section.lines().filter(|l| l.starts_with("- ")) {
+        let (name, reason) = line[2..]
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("not \"- `cgym_x`: reason\": {line}"));
+        let name = name.trim_matches('`');
+        assert!(!reason.trim().is_empty(), "no reason: {line}");
+        assert!(
+            header_functions.contains(name),
+            "listed but not in cgym.h: {name}"
+        );
+        assert!(
+            !mentions(&safe, name),
+            "listed as not exposed but called: {name}"
+        );
+        assert!(listed.insert(name.to_string()), "listed twice: {name}");
+    }
+
+    let missing: Vec<_> = header_functions
+        .iter()
+        .filter(|f| !listed.contains(*f) && !mentions(&safe, f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "neither called by the safe API nor listed in PARITY.md: {missing:?}"
+    );
+}
