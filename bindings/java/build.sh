@@ -44,17 +44,21 @@ if [[ -z "${JAVA_HOME:-}" ]]; then
   export JAVA_HOME
 fi
 
-# 1. The JNI layer: hand-written C, warnings are errors.
+# 1. The JNI layer: hand-written C (src/main/c/*.c), warnings are errors.
 mkdir -p "$out/native"
-jni_src="$here/src/main/c/cgym_jni.c"
+jni_sources=("$here"/src/main/c/*.c)
 jni_lib="$out/native/libcgym_jni.so"
-if [[ ! -e "$jni_lib" || "$jni_src" -nt "$jni_lib" || "$root/include/cgym.h" -nt "$jni_lib" \
-      || "$libdir/libcgym.so" -nt "$jni_lib" ]]; then
+rebuild=0
+[[ -e "$jni_lib" ]] || rebuild=1
+for input in "${jni_sources[@]}" "$here"/src/main/c/*.h "$root/include/cgym.h" "$libdir/libcgym.so"; do
+  [[ "$input" -nt "$jni_lib" ]] && rebuild=1
+done
+if [[ $rebuild == 1 ]]; then
   gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g -fPIC -shared \
     -Wall -Wextra -Werror -fvisibility=hidden \
     -I"$root/include" -I"$JAVA_HOME/include" -I"$JAVA_HOME/include/linux" \
-    "$jni_src" -o "$jni_lib.tmp" \
-    -L"$libdir" -lcgym -Wl,-rpath,"$libdir" -Wl,--no-undefined -lpthread
+    "${jni_sources[@]}" -o "$jni_lib.tmp" \
+    -L"$libdir" -lcgym -Wl,-rpath,"$libdir" -Wl,--no-undefined -lpthread -lm
   mv "$jni_lib.tmp" "$jni_lib"
 fi
 

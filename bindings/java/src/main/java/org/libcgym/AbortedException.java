@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's ABORTED: a ServiceError (status {@code CGYM_ABORTED}; parent: {@link ServiceError}). */
-public class AbortedException extends ServiceError {
+/** gRPC's ABORTED: a ServiceError (status {@code CGYM_ABORTED}; parent: {@link ServiceException}). */
+public class AbortedException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public AbortedException(String message) {

@@ -41,6 +41,27 @@ public final class ActionSpace {
     }
   }
 
+  /** Serialized compiler_gym.ActionSpace bytes (cgym_action_space_serialize). */
+  public byte[] serialize() {
+    long handle = toNative();
+    try {
+      return Native.actionSpaceSerialize(handle);
+    } finally {
+      Native.actionSpaceFree(handle);
+    }
+  }
+
+  /** An action space parsed from serialized compiler_gym.ActionSpace bytes;
+   * {@link InvalidArgumentException} if they are malformed. */
+  public static ActionSpace parse(byte[] data) {
+    long handle = Native.actionSpaceParse(Objects.requireNonNull(data));
+    try {
+      return fromNative(handle);
+    } finally {
+      Native.actionSpaceFree(handle);
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ActionSpace && name.equals(((ActionSpace) o).name)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's ALREADY_EXISTS: a ServiceError (status {@code CGYM_ALREADY_EXISTS}; parent: {@link ServiceError}). */
-public class AlreadyExistsException extends ServiceError {
+/** gRPC's ALREADY_EXISTS: a ServiceError (status {@code CGYM_ALREADY_EXISTS}; parent: {@link ServiceException}). */
+public class AlreadyExistsException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public AlreadyExistsException(String message) {

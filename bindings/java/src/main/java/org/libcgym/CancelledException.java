@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's CANCELLED: a ServiceError (status {@code CGYM_CANCELLED}; parent: {@link ServiceError}). */
-public class CancelledException extends ServiceError {
+/** gRPC's CANCELLED: a ServiceError (status {@code CGYM_CANCELLED}; parent: {@link ServiceException}). */
+public class CancelledException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public CancelledException(String message) {

@@ -39,7 +39,7 @@ public final class Cgym {
     return Native.statusParent(code);
   }
 
-  /** Whether a code is INTERNAL or descends from it (a ServiceError). */
+  /** Whether a code is INTERNAL or descends from it (CompilerGym: a ServiceError). */
   public static boolean isServiceError(int code) {
     return Native.statusIsServiceError(code);
   }

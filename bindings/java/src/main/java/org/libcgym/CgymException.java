@@ -9,9 +9,9 @@ import java.util.function.BiFunction;
  * cgym.h ({@link #code()}) and its message ({@code cgym_last_error_message()}).
  *
  * <p>Each code has its own class, whose superclass is the class of the code's parent in
- * CompilerGym's hierarchy ({@code cgym_status_parent}): {@link ServiceError} (code INTERNAL)
- * is the base of the ServiceError family, {@link EnvironmentNotSupported} is a
- * {@link ServiceInitError}, {@link BenchmarkInitError} is an {@link InvalidArgumentException},
+ * CompilerGym's hierarchy ({@code cgym_status_parent}): {@link ServiceException} (code INTERNAL)
+ * is the base of CompilerGym's ServiceError family, {@link EnvironmentNotSupportedException} is a
+ * {@link ServiceInitException}, {@link BenchmarkInitException} is an {@link InvalidArgumentException},
  * and the roots (INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, FAILED_PRECONDITION,
  * UNIMPLEMENTED, INTERNAL, CALLBACK_ERROR) extend this class directly. An instance of
  * CgymException itself stands for a code that cgym.h does not list.
@@ -51,22 +51,22 @@ public class CgymException extends RuntimeException {
           Map.entry(Status.NOT_FOUND, (c, m) -> new NotFoundException(m)),
           Map.entry(Status.ALREADY_EXISTS, (c, m) -> new AlreadyExistsException(m)),
           Map.entry(Status.PERMISSION_DENIED, (c, m) -> new PermissionDeniedException(m)),
-          Map.entry(Status.RESOURCE_EXHAUSTED, (c, m) -> new ServiceOSError(m)),
+          Map.entry(Status.RESOURCE_EXHAUSTED, (c, m) -> new ServiceOSException(m)),
           Map.entry(Status.FAILED_PRECONDITION, (c, m) -> new FailedPreconditionException(m)),
           Map.entry(Status.ABORTED, (c, m) -> new AbortedException(m)),
           Map.entry(Status.OUT_OF_RANGE, (c, m) -> new OutOfRangeException(m)),
           Map.entry(Status.UNIMPLEMENTED, (c, m) -> new UnimplementedException(m)),
-          Map.entry(Status.INTERNAL, (c, m) -> new ServiceError(m)),
+          Map.entry(Status.INTERNAL, (c, m) -> new ServiceException(m)),
           Map.entry(Status.UNAVAILABLE, (c, m) -> new UnavailableException(m)),
           Map.entry(Status.DATA_LOSS, (c, m) -> new DataLossException(m)),
           Map.entry(Status.UNAUTHENTICATED, (c, m) -> new UnauthenticatedException(m)),
-          Map.entry(Status.SESSION_NOT_FOUND, (c, m) -> new SessionNotFound(m)),
-          Map.entry(Status.SERVICE_INIT, (c, m) -> new ServiceInitError(m)),
-          Map.entry(Status.ENVIRONMENT_NOT_SUPPORTED, (c, m) -> new EnvironmentNotSupported(m)),
-          Map.entry(Status.SERVICE_TRANSPORT, (c, m) -> new ServiceTransportError(m)),
-          Map.entry(Status.SERVICE_IS_CLOSED, (c, m) -> new ServiceIsClosed(m)),
-          Map.entry(Status.BENCHMARK_INIT, (c, m) -> new BenchmarkInitError(m)),
-          Map.entry(Status.CALLBACK_ERROR, (c, m) -> new CallbackError(m)));
+          Map.entry(Status.SESSION_NOT_FOUND, (c, m) -> new SessionNotFoundException(m)),
+          Map.entry(Status.SERVICE_INIT, (c, m) -> new ServiceInitException(m)),
+          Map.entry(Status.ENVIRONMENT_NOT_SUPPORTED, (c, m) -> new EnvironmentNotSupportedException(m)),
+          Map.entry(Status.SERVICE_TRANSPORT, (c, m) -> new ServiceTransportException(m)),
+          Map.entry(Status.SERVICE_IS_CLOSED, (c, m) -> new ServiceIsClosedException(m)),
+          Map.entry(Status.BENCHMARK_INIT, (c, m) -> new BenchmarkInitException(m)),
+          Map.entry(Status.CALLBACK_ERROR, (c, m) -> new CallbackException(m)));
 
   /**
    * The exception of a status code with this message: an instance of the code's class (a plain

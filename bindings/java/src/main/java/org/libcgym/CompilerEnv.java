@@ -5,6 +5,7 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>An env must not be used by two threads at once; different envs (forks included) may be
  * used from different threads. {@link #close()} frees the native env (idempotent); a
  * {@link Cleaner} frees it if the env becomes unreachable without being closed. Any method of
- * a closed env throws {@link ServiceIsClosed}.
+ * a closed env throws {@link ServiceIsClosedException}.
  */
 public final class CompilerEnv implements AutoCloseable {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -68,7 +69,7 @@ public final class CompilerEnv implements AutoCloseable {
   /**
    * Connects to a service. Throws {@link InvalidArgumentException} for an empty endpoint,
    * {@link NotFoundException} for a missing binary or unregistered in-process name,
-   * {@link ServiceInitError} if the service fails to start, {@link DeadlineExceededException}
+   * {@link ServiceInitException} if the service fails to start, {@link DeadlineExceededException}
    * if it does not answer in time.
    */
   public static CompilerEnv connect(String endpoint, Options options) {
@@ -82,18 +83,30 @@ public final class CompilerEnv implements AutoCloseable {
   }
 
   private long handle() {
-    if (closed.get()) throw new ServiceIsClosed("CompilerEnv is closed");
+    if (closed.get()) throw new ServiceIsClosedException("CompilerEnv is closed");
     return handle;
   }
 
-  /** Starts an episode; returns the default observation space's observation, or null. */
+  /** Starts an episode; returns the default observation space's observation, or null. Each
+   * call to the service has CompilerGym's deadline ({@link #DEFAULT_TIMEOUT_SECONDS}). */
   public Event reset() {
-    return reset(-1);
+    return reset(false, 0);
   }
 
-  /** reset() with a deadline for each call to the service (<= 0: the default, 300 s). */
+  /**
+   * reset() with a deadline for each call to the service, in seconds:
+   * {@code Double.POSITIVE_INFINITY} for none; 0 expires at once (an expired deadline counts
+   * as a failed attempt: the service is replaced and the reset retried, up to
+   * init_max_attempts). {@link InvalidArgumentException} for NaN or a negative value.
+   */
   public Event reset(double timeoutSeconds) {
-    long observation = Native.envReset(handle(), timeoutSeconds);
+    return reset(true, timeoutSeconds);
+  }
+
+  private Event reset(boolean hasTimeout, double timeoutSeconds) {
+    long env = handle();
+    long observation =
+        RewardBridge.run(() -> Native.envReset(env, hasTimeout, timeoutSeconds));
     if (observation == 0) return null;
     try {
       return Event.fromNative(observation);
@@ -104,7 +117,7 @@ public final class CompilerEnv implements AutoCloseable {
 
   /** Applies one action given as an index, with the default spaces. */
   public StepResult step(long action) {
-    return step(List.of(Event.ofLong(action)), null, null, DEFAULT_TIMEOUT_SECONDS);
+    return step(List.of(Event.ofLong(action)), null, null);
   }
 
   /** Applies one action given by its name in the current (named discrete) action space. */
@@ -116,25 +129,42 @@ public final class CompilerEnv implements AutoCloseable {
 
   /** Applies one action, with the default spaces. */
   public StepResult step(Event action) {
-    return step(List.of(action), null, null, DEFAULT_TIMEOUT_SECONDS);
+    return step(List.of(action), null, null);
+  }
+
+  /** step(actions, observationSpaces, rewardSpaces, timeout) with CompilerGym's deadline
+   * ({@link #DEFAULT_TIMEOUT_SECONDS}). */
+  public StepResult step(List<Event> actions, List<String> observationSpaces,
+      List<String> rewardSpaces) {
+    return step(actions, observationSpaces, rewardSpaces, false, 0);
   }
 
   /**
    * Applies actions, then computes observations and rewards. A null space list means the
-   * default space (if any); otherwise the named spaces (possibly none). Throws
-   * {@link SessionNotFound} before reset, {@link InvalidArgumentException} for an action the
-   * service rejects (the episode goes on), {@link NotFoundException} for an unknown space.
+   * default space (if any); otherwise the named spaces (possibly none). Each call to the
+   * service has a deadline of {@code timeoutSeconds} ({@code Double.POSITIVE_INFINITY}: none);
+   * a step whose deadline passes is a failed step: done, with error type "TimeoutError".
+   * Throws {@link SessionNotFoundException} before reset, {@link InvalidArgumentException} for
+   * an action the service rejects (the episode goes on) or a NaN or negative timeout,
+   * {@link NotFoundException} for an unknown space.
    */
   public StepResult step(List<Event> actions, List<String> observationSpaces,
       List<String> rewardSpaces, double timeoutSeconds) {
+    return step(actions, observationSpaces, rewardSpaces, true, timeoutSeconds);
+  }
+
+  private StepResult step(List<Event> actions, List<String> observationSpaces,
+      List<String> rewardSpaces, boolean hasTimeout, double timeoutSeconds) {
     long env = handle();
     long[] events = new long[actions.size()];
+    String[] observations =
+        observationSpaces == null ? null : observationSpaces.toArray(new String[0]);
+    String[] rewards = rewardSpaces == null ? null : rewardSpaces.toArray(new String[0]);
     long result = 0;
     try {
       for (int i = 0; i < events.length; ++i) events[i] = actions.get(i).toNative();
-      result = Native.step(env, events,
-          observationSpaces == null ? null : observationSpaces.toArray(new String[0]),
-          rewardSpaces == null ? null : rewardSpaces.toArray(new String[0]), timeoutSeconds);
+      result = RewardBridge.run(() -> Native.step(env, events, observations, rewards, hasTimeout,
+          timeoutSeconds));
       return StepResult.fromNative(result);
     } finally {
       Native.stepResultFree(result);
@@ -152,14 +182,55 @@ public final class CompilerEnv implements AutoCloseable {
     }
   }
 
-  /** Computes one reward now. */
-  public double reward(String space) {
-    return Native.envReward(handle(), space);
+  /** Computes one observation now, as a double (any scalar numeric observation;
+   * {@link FailedPreconditionException} otherwise). */
+  public double observeDouble(String space) {
+    return Native.envObserveDouble(handle(), space);
   }
 
-  /** A new env in the same state (ForkSession, or a replay if the service cannot fork). */
+  /** Computes one observation now, as int64 values (an INT64 scalar or INT64_TENSOR;
+   * {@link FailedPreconditionException} otherwise). */
+  public long[] observeLongs(String space) {
+    return Native.envObserveInt64s(handle(), space);
+  }
+
+  /** Computes one observation now, as a string (a STRING observation). */
+  public String observeString(String space) {
+    return Native.envObserveString(handle(), space);
+  }
+
+  /** Computes one reward now. */
+  public double reward(String space) {
+    long env = handle();
+    return RewardBridge.run(() -> Native.envReward(env, space));
+  }
+
+  /** A new env in the same state (ForkSession, or a replay if the service cannot fork). The
+   * fork gets a {@link Reward#copy()} of each reward written in Java. */
   public CompilerEnv fork() {
-    return new CompilerEnv(Native.fork(handle()));
+    long env = handle();
+    return new CompilerEnv(RewardBridge.run(() -> Native.fork(env)));
+  }
+
+  /**
+   * Adds (or replaces) a reward space computed on the client by a reward written in Java (see
+   * {@link Reward}). Throws {@link NotFoundException} if an observation space of the spec is
+   * unknown. The env owns the reward from this call on, whether it succeeds or fails: it
+   * calls {@link Reward#close()} when the reward is dropped (at once if the call fails).
+   */
+  public void addReward(RewardSpec spec, Reward reward) {
+    if (reward == null) throw new InvalidArgumentException("reward is null");
+    long env;
+    try {
+      if (spec == null) throw new InvalidArgumentException("spec is null");
+      env = handle();
+    } catch (CgymException e) {
+      RewardBridge.destroy(reward);
+      throw e;
+    }
+    Native.envAddReward(env, spec.name(), spec.observationSpaces().toArray(new String[0]),
+        spec.defaultValue(), spec.defaultNegatesReturns(), spec.deterministic(), reward,
+        reward.hasCopy());
   }
 
   /** Sends a session parameter and returns the service's reply. */
@@ -170,6 +241,26 @@ public final class CompilerEnv implements AutoCloseable {
   /** Sends a session parameter, also after every later reset if resendOnReset. */
   public String sendParam(String key, String value, boolean resendOnReset) {
     return Native.sendParam(handle(), key, value, resendOnReset);
+  }
+
+  /** Sends parameters in one call (in the map's iteration order) and returns the service's
+   * replies, in the same order. */
+  public List<String> sendParams(Map<String, String> parameters) {
+    return sendParams(parameters, false);
+  }
+
+  /** sendParams, also after every later reset if resendOnReset. */
+  public List<String> sendParams(Map<String, String> parameters, boolean resendOnReset) {
+    long env = handle();
+    String[] keys = new String[parameters.size()];
+    String[] values = new String[parameters.size()];
+    int i = 0;
+    for (Map.Entry<String, String> e : parameters.entrySet()) {
+      keys[i] = e.getKey();
+      values[i] = e.getValue();
+      ++i;
+    }
+    return List.of(Native.sendParams(env, keys, values, resendOnReset));
   }
 
   /** The benchmark for the next reset. */
@@ -188,17 +279,18 @@ public final class CompilerEnv implements AutoCloseable {
 
   /** The default observation space (null or "": none). */
   public void setObservationSpace(String name) {
-    Native.envSetSpace(handle(), 0, name);
+    Native.envSetSpace(handle(), NativeConstants.ENV_OBSERVATION_SPACE, name);
   }
 
-  /** The default reward space (null or "": none). */
+  /** The default reward space (null or "": none). A new reward space restarts the episode's
+   * reward. */
   public void setRewardSpace(String name) {
-    Native.envSetSpace(handle(), 1, name);
+    Native.envSetSpace(handle(), NativeConstants.ENV_REWARD_SPACE, name);
   }
 
   /** The action space for the next reset. */
   public void setActionSpace(String name) {
-    Native.envSetSpace(handle(), 2, name);
+    Native.envSetSpace(handle(), NativeConstants.ENV_ACTION_SPACE, name);
   }
 
   /** The episode's state as JSON: {"benchmark", "commandline", "walltime", "reward"}. */
@@ -213,7 +305,24 @@ public final class CompilerEnv implements AutoCloseable {
 
   /** Replays a state given as JSON. */
   public void applyState(String json) {
-    Native.envApplyState(handle(), json);
+    long env = handle();
+    RewardBridge.run(() -> {
+      Native.envApplyState(env, json);
+      return null;
+    });
+  }
+
+  /** Validates the current state by replaying it in a fork (cgym_env_validate). */
+  public ValidationResult validate() {
+    return validate(null);
+  }
+
+  /** Validates a state given as JSON (null: the current state) by replaying it in a fork. */
+  public ValidationResult validate(String stateJson) {
+    long env = handle();
+    boolean[] okay = new boolean[1];
+    String json = RewardBridge.run(() -> Native.envValidate(env, stateJson, okay));
+    return new ValidationResult(okay[0], json);
   }
 
   public boolean inEpisode() {
@@ -232,6 +341,15 @@ public final class CompilerEnv implements AutoCloseable {
   /** The number of actions taken this episode. */
   public long actionCount() {
     return Native.envActionCount(handle());
+  }
+
+  /** The actions taken this episode, in order. */
+  public List<Event> actions() {
+    long env = handle();
+    int n = Native.envActionCount(env);
+    List<Event> actions = new ArrayList<>(n);
+    for (int i = 0; i < n; ++i) actions.add(Event.fromNative(Native.envActionAt(env, i)));
+    return List.copyOf(actions);
   }
 
   /** The service's version (the protocol version for a libcgym service). */
@@ -282,7 +400,7 @@ public final class CompilerEnv implements AutoCloseable {
 
   /**
    * Ends the episode, releases the service and frees the native env. Idempotent. Throws
-   * {@link ServiceError} if a managed service exited badly (the env is freed anyway).
+   * {@link ServiceException} if a managed service exited badly (the env is freed anyway).
    */
   @Override
   public void close() {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's DATA_LOSS: a ServiceError (status {@code CGYM_DATA_LOSS}; parent: {@link ServiceError}). */
-public class DataLossException extends ServiceError {
+/** gRPC's DATA_LOSS: a ServiceError (status {@code CGYM_DATA_LOSS}; parent: {@link ServiceException}). */
+public class DataLossException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public DataLossException(String message) {

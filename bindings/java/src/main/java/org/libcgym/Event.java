@@ -228,13 +228,13 @@ public final class Event {
       case DOUBLE: return ofDouble(Native.eventGetDouble(handle));
       case STRING: return ofString(Native.eventGetString(handle));
       case LIST: {
-        int n = Native.eventListSize(handle);
+        int n = Native.eventListCount(handle);
         List<Event> items = new ArrayList<>(n);
-        for (int i = 0; i < n; ++i) items.add(fromNative(Native.eventListGet(handle, i)));
+        for (int i = 0; i < n; ++i) items.add(fromNative(Native.eventListAt(handle, i)));
         return new Event(EventKind.LIST, Collections.unmodifiableList(items), null, null);
       }
       case DICT: {
-        int n = Native.eventDictSize(handle);
+        int n = Native.eventDictCount(handle);
         Map<String, Event> entries = new LinkedHashMap<>();
         for (int i = 0; i < n; ++i) {
           entries.put(Native.eventDictKey(handle, i), fromNative(Native.eventDictValue(handle, i)));
@@ -296,6 +296,40 @@ public final class Event {
       throw e;
     }
     return handle;
+  }
+
+  // ---- Serialization. ----
+
+  /** The event as serialized compiler_gym.Event protobuf bytes (cgym_event_serialize). */
+  public byte[] serialize() {
+    long handle = toNative();
+    try {
+      return Native.eventSerialize(handle);
+    } finally {
+      Native.eventFree(handle);
+    }
+  }
+
+  /** An event parsed from serialized compiler_gym.Event bytes (cgym_event_parse);
+   * {@link InvalidArgumentException} if they are malformed. */
+  public static Event parse(byte[] data) {
+    long handle = Native.eventParse(Objects.requireNonNull(data));
+    try {
+      return fromNative(handle);
+    } finally {
+      Native.eventFree(handle);
+    }
+  }
+
+  /** The value of a key of a native dict event, looked up by libcgym (cgym_event_dict_get);
+   * {@link NotFoundException} if absent. For the binding's tests of key lookups. */
+  static Event dictGet(Event dict, String key) {
+    long handle = dict.toNative();
+    try {
+      return fromNative(Native.eventDictGet(handle, key));
+    } finally {
+      Native.eventFree(handle);
+    }
   }
 
   // ---- Object. ----

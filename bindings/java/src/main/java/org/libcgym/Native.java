@@ -2,9 +2,11 @@
 package org.libcgym;
 
 /**
- * The JNI layer (src/main/c/cgym_jni.c): one static native method per operation of cgym.h,
- * handles as {@code long} (0 is NULL). A failing call throws the {@link CgymException} of its
- * status. Not public API: use {@link CompilerEnv}, {@link Event}, {@link Service}.
+ * The JNI layer (src/main/c/*.c, registered by its JNI_OnLoad): one static native method per
+ * operation of cgym.h, handles as {@code long} (0 is NULL). A failing call throws the
+ * {@link CgymException} of its status. Integers that select or flag something are named in
+ * {@link NativeConstants}. Not public API: use {@link CompilerEnv}, {@link Event},
+ * {@link Service}.
  */
 final class Native {
   private Native() {}
@@ -35,6 +37,12 @@ final class Native {
   static native int statusParent(int code);
   static native boolean statusIsServiceError(int code);
   static native void setError(int code, String message);
+  static native int lastErrorCode();
+  /** The C value of a constant mirrored by a Java class ("Status", "EventKind", "SpaceKind",
+   * "NativeConstants"); NotFoundException if C has no such constant. */
+  static native int constant(String javaClass, String name);
+  /** The number of constants C lists for a Java class. */
+  static native int constantCount(String javaClass);
 
   // Options.
   static native long optionsNew();
@@ -49,30 +57,39 @@ final class Native {
   static native long connect(String endpoint, long options);
   static native void envFree(long env);
   static native void envClose(long env);
-  static native long envReset(long env, double timeoutSeconds);
+  static native long envReset(long env, boolean hasTimeout, double timeoutSeconds);
   static native void envSetBenchmark(long env, String uri, byte[] program);
   static native String envBenchmark(long env);
   static native void envSetSpace(long env, int which, String name);
   static native long step(long env, long[] actions, String[] observationSpaces,
-      String[] rewardSpaces, double timeoutSeconds);
+      String[] rewardSpaces, boolean hasTimeout, double timeoutSeconds);
   static native void stepResultFree(long result);
   static native int stepResultObservationCount(long result);
-  static native long stepResultObservation(long result, int index);
+  static native long stepResultObservationAt(long result, int index);
   static native double[] stepResultRewards(long result);
   static native int stepResultFlags(long result);
   static native String stepResultErrorType(long result);
   static native String stepResultErrorDetails(long result);
   static native long envObserve(long env, String space);
+  static native double envObserveDouble(long env, String space);
+  static native long[] envObserveInt64s(long env, String space);
+  static native String envObserveString(long env, String space);
   static native double envReward(long env, String space);
   static native long fork(long env);
   static native String sendParam(long env, String key, String value, boolean resendOnReset);
+  static native String[] sendParams(long env, String[] keys, String[] values,
+      boolean resendOnReset);
   static native String envStateJson(long env);
   static native String envStateCsv(long env, boolean header);
   static native void envApplyState(long env, String json);
+  static native String envValidate(long env, String stateJson, boolean[] okay);
+  static native String statesCsvToJson(String csv);
+  static native String statesJsonToCsv(String json, boolean header);
   static native boolean envInEpisode(long env);
   static native double envEpisodeReward(long env);
   static native double envEpisodeWalltime(long env);
-  static native long envActionCount(long env);
+  static native int envActionCount(long env);
+  static native long envActionAt(long env, int index);
   static native String[] envVersion(long env);
   static native int envActionSpaceCount(long env);
   static native long envActionSpaceAt(long env, int index);
@@ -80,6 +97,9 @@ final class Native {
   static native int envObservationSpaceCount(long env);
   static native long envObservationSpaceAt(long env, int index);
   static native String[] envRewardSpaceNames(long env);
+  static native void envAddReward(long env, String name, String[] observationSpaces,
+      double defaultValue, boolean defaultNegatesReturns, boolean deterministic, Reward reward,
+      boolean hasCopy);
 
   // Spaces.
   static native String actionSpaceName(long space);
@@ -95,24 +115,31 @@ final class Native {
   static native long[] spaceBoxShape(long space);
   static native double[] spaceBoxBounds(long space);
   static native double[] spaceRange(long space);
+  static native long[] spaceInt64Range(long space);
   static native long[] spaceLengthRange(long space);
   static native int spaceSubspaceCount(long space);
   static native String spaceSubspaceKey(long space, int index);
-  static native long spaceSubspace(long space, int index);
+  static native long spaceSubspaceAt(long space, int index);
   static native long spaceNewDiscrete(long n);
   static native long spaceNewNamedDiscrete(String[] names);
   static native long spaceNewRange(int kind, double min, boolean hasMin, double max,
       boolean hasMax);
   static native long spaceNewString(long minLength, long maxLength);
   static native long spaceNewBox(int kind, long[] shape, double[] low, double[] high);
+  static native long spaceNewSequence(int kind, long minLength, long maxLength, double scalarMin,
+      boolean hasScalarMin, double scalarMax, boolean hasScalarMax);
   static native long spaceNewComposite(int kind);
   static native void spaceAdd(long space, String key, long subspace);
   static native void spaceFree(long space);
   static native long actionSpaceNew(String name, long space);
   static native void actionSpaceFree(long space);
+  static native byte[] actionSpaceSerialize(long space);
+  static native long actionSpaceParse(byte[] data);
   static native long observationSpaceNew(String name, long space, boolean deterministic,
       boolean platformDependent, long defaultObservation);
   static native void observationSpaceFree(long space);
+  static native byte[] observationSpaceSerialize(long space);
+  static native long observationSpaceParse(byte[] data);
 
   // Events.
   static native long eventNew();
@@ -125,11 +152,12 @@ final class Native {
   static native String eventGetString(long event);
   static native long[] eventTensorShape(long event);
   static native Object eventTensorValues(long event);
-  static native int eventListSize(long event);
-  static native long eventListGet(long event, int index);
-  static native int eventDictSize(long event);
+  static native int eventListCount(long event);
+  static native long eventListAt(long event, int index);
+  static native int eventDictCount(long event);
   static native String eventDictKey(long event, int index);
   static native long eventDictValue(long event, int index);
+  static native long eventDictGet(long event, String key);
   static native String eventAnyTypeUrl(long event);
   static native byte[] eventAnyData(long event);
   static native void eventClear(long event);
@@ -145,15 +173,19 @@ final class Native {
   static native void eventListAppend(long list, long item);
   static native void eventDictSet(long dict, String key, long value);
   static native void eventSetAny(long event, String typeUrl, byte[] data);
+  static native byte[] eventSerialize(long event);
+  static native long eventParse(byte[] data);
 
   // Services.
-  static native long[] serviceDefNew(ServiceDefinition definition, boolean hasEndOfStep);
+  /** A def that owns the definition (a JNI global reference released by the vtable's
+   * service_data_free once nothing uses it). */
+  static native long serviceDefNew(ServiceDefinition definition, boolean hasEndOfStep);
   static native void serviceDefFree(long def);
-  static native void serviceDataFree(long data);
   static native void serviceDefAddActionSpace(long def, long space);
   static native void serviceDefAddObservationSpace(long def, long space);
   static native int serviceRun(long def, String[] argv);
-  static native void serviceSignal(int signal);
+  static native void serviceSignal(int which);
+  static native void serviceStop();
   static native void serviceRegister(String name, long def);
   static native void serviceUnregister(String name);
 }

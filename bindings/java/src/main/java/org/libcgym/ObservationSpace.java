@@ -67,8 +67,9 @@ public final class ObservationSpace {
   static ObservationSpace fromNative(long handle, int index) {
     int flags = Native.observationSpaceFlags(handle);
     return new ObservationSpace(Native.observationSpaceName(handle),
-        Space.fromNative(Native.observationSpaceSpace(handle)), (flags & 1) != 0,
-        (flags & 2) != 0, Event.fromNative(Native.observationSpaceDefault(handle)), index);
+        Space.fromNative(Native.observationSpaceSpace(handle)),
+        (flags & NativeConstants.OBSERVATION_DETERMINISTIC) != 0,
+        (flags & NativeConstants.OBSERVATION_PLATFORM_DEPENDENT) != 0, Event.fromNative(Native.observationSpaceDefault(handle)), index);
   }
 
   long toNative() {
@@ -81,6 +82,41 @@ public final class ObservationSpace {
       Native.eventFree(d);
       Native.spaceFree(s);
     }
+  }
+
+  /** Serialized compiler_gym.ObservationSpace bytes (cgym_observation_space_serialize). */
+  public byte[] serialize() {
+    long handle = toNative();
+    try {
+      return Native.observationSpaceSerialize(handle);
+    } finally {
+      Native.observationSpaceFree(handle);
+    }
+  }
+
+  /** An observation space parsed from serialized compiler_gym.ObservationSpace bytes
+   * (its index is unknown: -1); {@link InvalidArgumentException} if they are malformed. */
+  public static ObservationSpace parse(byte[] data) {
+    long handle = Native.observationSpaceParse(Objects.requireNonNull(data));
+    try {
+      return fromNative(handle, -1);
+    } finally {
+      Native.observationSpaceFree(handle);
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (!(other instanceof ObservationSpace)) return false;
+    ObservationSpace o = (ObservationSpace) other;
+    return name.equals(o.name) && space.equals(o.space) && deterministic == o.deterministic
+        && platformDependent == o.platformDependent
+        && defaultObservation.equals(o.defaultObservation);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, space, deterministic, platformDependent);
   }
 
   @Override

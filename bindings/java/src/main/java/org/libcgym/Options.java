@@ -63,48 +63,48 @@ public final class Options {
   }
 
   public Options rpcMaxRetries(int value) {
-    ints.put(0, value);
+    ints.put(NativeConstants.OPTION_RPC_MAX_RETRIES, value);
     return this;
   }
 
   public Options initMaxAttempts(int value) {
-    ints.put(1, value);
+    ints.put(NativeConstants.OPTION_INIT_MAX_ATTEMPTS, value);
     return this;
   }
 
   public Options alwaysSendBenchmarkOnReset(boolean value) {
-    ints.put(2, value ? 1 : 0);
+    ints.put(NativeConstants.OPTION_ALWAYS_SEND_BENCHMARK_ON_RESET, value ? 1 : 0);
     return this;
   }
 
   public Options retryWaitSeconds(double value) {
-    doubles.put(0, value);
+    doubles.put(NativeConstants.OPTION_RETRY_WAIT_SECONDS, value);
     return this;
   }
 
   public Options retryWaitBackoffExponent(double value) {
-    doubles.put(1, value);
+    doubles.put(NativeConstants.OPTION_RETRY_WAIT_BACKOFF_EXPONENT, value);
     return this;
   }
 
   public Options initMaxSeconds(double value) {
-    doubles.put(2, value);
+    doubles.put(NativeConstants.OPTION_INIT_MAX_SECONDS, value);
     return this;
   }
 
   public Options localServicePortInitMaxSeconds(double value) {
-    doubles.put(3, value);
+    doubles.put(NativeConstants.OPTION_LOCAL_SERVICE_PORT_INIT_MAX_SECONDS, value);
     return this;
   }
 
   /** How long closing waits for a managed service to exit before killing it. */
   public Options localServiceExitMaxSeconds(double value) {
-    doubles.put(4, value);
+    doubles.put(NativeConstants.OPTION_LOCAL_SERVICE_EXIT_MAX_SECONDS, value);
     return this;
   }
 
   public Options rpcInitMaxSeconds(double value) {
-    doubles.put(5, value);
+    doubles.put(NativeConstants.OPTION_RPC_INIT_MAX_SECONDS, value);
     return this;
   }
 
@@ -118,10 +118,10 @@ public final class Options {
       for (Map.Entry<Integer, Double> e : doubles.entrySet()) {
         Native.optionsSetDouble(o, e.getKey(), e.getValue());
       }
-      if (observationSpace != null) Native.optionsSetString(o, 0, observationSpace);
-      if (rewardSpace != null) Native.optionsSetString(o, 1, rewardSpace);
-      if (actionSpace != null) Native.optionsSetString(o, 2, actionSpace);
-      for (String arg : scriptArgs) Native.optionsSetString(o, 3, arg);
+      if (observationSpace != null) Native.optionsSetString(o, NativeConstants.OPTION_OBSERVATION_SPACE, observationSpace);
+      if (rewardSpace != null) Native.optionsSetString(o, NativeConstants.OPTION_REWARD_SPACE, rewardSpace);
+      if (actionSpace != null) Native.optionsSetString(o, NativeConstants.OPTION_ACTION_SPACE, actionSpace);
+      for (String arg : scriptArgs) Native.optionsSetString(o, NativeConstants.OPTION_SCRIPT_ARG, arg);
       for (Map.Entry<String, String> e : scriptEnv.entrySet()) {
         Native.optionsSetScriptEnv(o, e.getKey(), e.getValue());
       }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's OUT_OF_RANGE: a ServiceError (status {@code CGYM_OUT_OF_RANGE}; parent: {@link ServiceError}). */
-public class OutOfRangeException extends ServiceError {
+/** gRPC's OUT_OF_RANGE: a ServiceError (status {@code CGYM_OUT_OF_RANGE}; parent: {@link ServiceException}). */
+public class OutOfRangeException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public OutOfRangeException(String message) {

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Runs a {@link ServiceDefinition}: as a service process, or in this process. */
 public final class Service {
@@ -13,10 +12,6 @@ public final class Service {
     Native.load();
   }
 
-  /** Service data of in-process registrations: kept for the life of the process, since envs
-   * connected to a registration keep using it after it is replaced or unregistered. */
-  private static final List<Long> REGISTERED = new ArrayList<>();
-
   /**
    * Registers the definition as the in-process service {@code name}, for
    * {@code CompilerEnv.connect("inproc:" + name)}. Registering a name again replaces it (envs
@@ -24,17 +19,13 @@ public final class Service {
    * name or a definition without action or observation spaces.
    */
   public static void registerInProcess(String name, ServiceDefinition definition) {
-    long[] handles = definition.toNative();
+    long def = definition.toNative();
     try {
-      Native.serviceRegister(name, handles[0]);
-    } catch (RuntimeException | Error e) {
-      Native.serviceDataFree(handles[1]);
-      throw e;
+      Native.serviceRegister(name, def);
     } finally {
-      Native.serviceDefFree(handles[0]);
-    }
-    synchronized (REGISTERED) {
-      REGISTERED.add(handles[1]);
+      // The registration holds its own copy; libcgym releases the definition's global
+      // reference once no registration, service or env uses it.
+      Native.serviceDefFree(def);
     }
   }
 
@@ -52,35 +43,49 @@ public final class Service {
    *
    * <p>The JVM owns SIGTERM and SIGINT: while the service runs, this method replaces the JVM's
    * handlers for them (which would start the JVM's shutdown) with handlers that forward the
-   * signal to the service, which then stops as a CompilerGym service does. Do not run the JVM
-   * with {@code -Xrs}.
+   * signal to the service, which then stops as a CompilerGym service does; it restores the
+   * JVM's handlers when the service has stopped. Do not run the JVM with {@code -Xrs}. From
+   * another thread, {@link #stop()} stops the service in the same way.
    */
   public static int run(ServiceDefinition definition, String[] args) {
-    long[] handles = definition.toNative();
+    long def = definition.toNative();
     String[] argv = new String[args.length + 1];
     argv[0] = "cgym-java-service";
     System.arraycopy(args, 0, argv, 1, args.length);
+    Object previousTerm = null;
+    Object previousInt = null;
     try {
-      forwardSignal("TERM", 15);
-      forwardSignal("INT", 2);
-      return Native.serviceRun(handles[0], argv);
+      previousTerm = forwardSignal("TERM", NativeConstants.SIGNAL_TERM);
+      previousInt = forwardSignal("INT", NativeConstants.SIGNAL_INT);
+      return Native.serviceRun(def, argv);
     } finally {
-      Native.serviceDefFree(handles[0]);
-      Native.serviceDataFree(handles[1]);
+      Native.serviceDefFree(def);
+      // The JVM's own handlers again (e.g. for a JVM that goes on after the service).
+      restoreSignal("TERM", previousTerm);
+      restoreSignal("INT", previousInt);
     }
   }
 
-  /** Installs a handler of the JVM for a signal that forwards it to the running service.
-   * sun.misc.Signal (module jdk.unsupported) is used through reflection, since javac warns
-   * about it as internal API. */
-  private static void forwardSignal(String name, int number) {
+  /**
+   * Asks every {@link #run} of this process to stop, as SIGTERM does (cgym_service_stop): it
+   * stops accepting calls, ends its sessions and returns its exit code. Callable from any
+   * thread. A run that starts after this call is not affected.
+   */
+  public static void stop() {
+    Native.serviceStop();
+  }
+
+  /** Installs a handler of the JVM for a signal that forwards it to the running service, and
+   * returns the previous handler. sun.misc.Signal (module jdk.unsupported) is used through
+   * reflection, since javac warns about it as internal API. */
+  private static Object forwardSignal(String name, int which) {
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
       Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(),
           new Class<?>[] {handlerClass}, (proxy, method, arguments) -> {
             if (method.getName().equals("handle")) {
-              Native.serviceSignal(number);
+              Native.serviceSignal(which);
               return null;
             }
             if (method.getName().equals("hashCode")) return System.identityHashCode(proxy);
@@ -88,10 +93,23 @@ public final class Service {
             return "cgym signal forwarder";
           });
       Object signal = signalClass.getConstructor(String.class).newInstance(name);
-      signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+      Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+      return handle.invoke(null, signal, handler);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new UnimplementedException(
           "cannot forward SIG" + name + " to the service (is the JVM run with -Xrs?): " + e);
+    }
+  }
+
+  private static void restoreSignal(String name, Object previous) {
+    if (previous == null) return;
+    try {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+      Object signal = signalClass.getConstructor(String.class).newInstance(name);
+      signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, previous);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // The forwarder stays: it only forwards to a service that runs.
     }
   }
 }

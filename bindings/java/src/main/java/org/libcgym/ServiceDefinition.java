@@ -43,16 +43,16 @@ public final class ServiceDefinition {
     return factory;
   }
 
-  /** A native cgym_service_def_t and its service data: {def, data}. The caller frees the def
-   * (Native.serviceDefFree) and, once no service made from it lives, the data
-   * (Native.serviceDataFree). */
-  long[] toNative() {
-    long[] handles = Native.serviceDefNew(this, true);
+  /** A native cgym_service_def_t, which the caller frees (Native.serviceDefFree). It holds
+   * this definition through a JNI global reference that libcgym releases (the vtable's
+   * service_data_free) once no copy of the def, registration, service or env uses it. */
+  long toNative() {
+    long def = Native.serviceDefNew(this, true);
     try {
       for (ActionSpace space : actionSpaces) {
         long s = space.toNative();
         try {
-          Native.serviceDefAddActionSpace(handles[0], s);
+          Native.serviceDefAddActionSpace(def, s);
         } finally {
           Native.actionSpaceFree(s);
         }
@@ -60,15 +60,14 @@ public final class ServiceDefinition {
       for (ObservationSpace space : observationSpaces) {
         long s = space.toNative();
         try {
-          Native.serviceDefAddObservationSpace(handles[0], s);
+          Native.serviceDefAddObservationSpace(def, s);
         } finally {
           Native.observationSpaceFree(s);
         }
       }
-      return handles;
+      return def;
     } catch (RuntimeException | Error e) {
-      Native.serviceDefFree(handles[0]);
-      Native.serviceDataFree(handles[1]);
+      Native.serviceDefFree(def);
       throw e;
     }
   }

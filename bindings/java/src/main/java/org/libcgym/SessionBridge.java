@@ -5,7 +5,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Java side of the session trampolines of cgym_jni.c. Each method catches every
+ * The Java side of the session trampolines of src/main/c/jni_session.c. Each method catches every
  * Throwable, records it as the thread's last cgym error (cgym_set_error) and returns its
  * status, so that no exception is left pending for C. Not public API.
  */
@@ -54,7 +54,7 @@ final class SessionBridge {
         if (space.name().equals(actionSpaceName)) actionSpace = space;
       }
       CompilationSession session = def.factory().create(actionSpace, benchmarkUri, program);
-      if (session == null) throw new CallbackError("the session factory returned null");
+      if (session == null) throw new CallbackException("the session factory returned null");
       session.definition = def;
       out[0] = session;
       return Status.OK;
@@ -67,8 +67,8 @@ final class SessionBridge {
     try {
       CompilationSession parent = (CompilationSession) session;
       CompilationSession copy = parent.fork();
-      if (copy == null) throw new CallbackError("fork returned null");
-      if (copy == parent) throw new CallbackError("fork returned the session itself");
+      if (copy == null) throw new CallbackException("fork returned null");
+      if (copy == parent) throw new CallbackException("fork returned the session itself");
       copy.definition = parent.definition;
       out[0] = copy;
       return Status.OK;
@@ -78,9 +78,9 @@ final class SessionBridge {
   }
 
   private static void writeFlags(ActionResult result, int[] flags) {
-    flags[0] = result.endOfEpisode ? 1 : 0;
-    flags[1] = result.actionHadNoEffect ? 1 : 0;
-    flags[2] = result.newActionSpace;
+    flags[NativeConstants.FLAG_END_OF_EPISODE] = result.endOfEpisode ? 1 : 0;
+    flags[NativeConstants.FLAG_ACTION_HAD_NO_EFFECT] = result.actionHadNoEffect ? 1 : 0;
+    flags[NativeConstants.FLAG_NEW_ACTION_SPACE] = result.newActionSpace;
   }
 
   static int applyAction(Object session, long action, int[] flags) {
@@ -98,7 +98,7 @@ final class SessionBridge {
     try {
       CompilationSession s = (CompilationSession) session;
       Event value = s.getObservation(s.definition.observationSpaces().get(index));
-      if (value == null) throw new CallbackError("getObservation returned null");
+      if (value == null) throw new CallbackException("getObservation returned null");
       value.writeTo(observation);
       return Status.OK;
     } catch (Throwable t) {
@@ -109,8 +109,8 @@ final class SessionBridge {
   static int endOfStep(Object session, boolean actionHadNoEffect, int[] flags) {
     try {
       ActionResult result = new ActionResult();
-      result.endOfEpisode = flags[0] != 0;
-      result.newActionSpace = flags[2];
+      result.endOfEpisode = flags[NativeConstants.FLAG_END_OF_EPISODE] != 0;
+      result.newActionSpace = flags[NativeConstants.FLAG_NEW_ACTION_SPACE];
       ((CompilationSession) session).endOfStep(actionHadNoEffect, result);
       writeFlags(result, flags);
       return Status.OK;

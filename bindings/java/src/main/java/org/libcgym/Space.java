@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * An immutable description of a space (CompilerGym's Space message), read from libcgym or
@@ -24,6 +26,8 @@ public final class Space {
   private final double max;
   private final boolean hasMin;
   private final boolean hasMax;
+  private final long minInt64; // exact bounds of INT64_RANGE, INT64_SEQUENCE, BYTE_SEQUENCE
+  private final long maxInt64;
   private final long minLength; // STRING and sequences
   private final long maxLength;
   private final List<String> keys; // LIST, DICT, SPACE_UNION, SPACE_SEQUENCE
@@ -47,6 +51,28 @@ public final class Space {
     this.maxLength = maxLength;
     this.keys = keys;
     this.subspaces = subspaces;
+    this.minInt64 = hasMin ? (long) min : Long.MIN_VALUE;
+    this.maxInt64 = hasMax ? (long) max : Long.MAX_VALUE;
+  }
+
+  private Space(Space other, long minInt64, long maxInt64) {
+    this.kind = other.kind;
+    this.typeId = other.typeId;
+    this.n = other.n;
+    this.names = other.names;
+    this.shape = other.shape;
+    this.low = other.low;
+    this.high = other.high;
+    this.min = other.min;
+    this.hasMin = other.hasMin;
+    this.max = other.max;
+    this.hasMax = other.hasMax;
+    this.minLength = other.minLength;
+    this.maxLength = other.maxLength;
+    this.keys = other.keys;
+    this.subspaces = other.subspaces;
+    this.minInt64 = minInt64;
+    this.maxInt64 = maxInt64;
   }
 
   private static Space simple(SpaceKind kind) {
@@ -88,6 +114,55 @@ public final class Space {
         Double.NaN, false, Double.NaN, false, 0, -1, List.of(), List.of());
   }
 
+  /**
+   * A sequence space of kind BOOL, BYTE, INT64, FLOAT, DOUBLE, BYTES or STRING _SEQUENCE with
+   * a length range (maxLength < 0: unbounded) and, for the kinds that have one, a scalar range
+   * of its elements (a NaN bound is unbounded; ignored for BYTES and STRING).
+   */
+  public static Space sequence(SpaceKind kind, long minLength, long maxLength, double min,
+      double max) {
+    if (!kind.isSequence() || kind == SpaceKind.SPACE_SEQUENCE) {
+      throw new InvalidArgumentException(kind + " is not a sequence of scalars");
+    }
+    boolean ranged = kind.hasScalarRange();
+    return new Space(kind, null, 0, List.of(), null, null, null, ranged ? min : Double.NaN,
+        ranged && !Double.isNaN(min), ranged ? max : Double.NaN, ranged && !Double.isNaN(max),
+        minLength, maxLength, List.of(), List.of());
+  }
+
+  /** A SPACE_SEQUENCE of elements of {@code element} (maxLength < 0: unbounded). */
+  public static Space spaceSequence(Space element, long minLength, long maxLength) {
+    return new Space(SpaceKind.SPACE_SEQUENCE, null, 0, List.of(), null, null, null, Double.NaN,
+        false, Double.NaN, false, minLength, maxLength, Collections.singletonList(null),
+        List.of(Objects.requireNonNull(element)));
+  }
+
+  /** A LIST space of these subspaces. */
+  public static Space list(List<Space> subspaces) {
+    return composite(SpaceKind.LIST, subspaces);
+  }
+
+  /** A SPACE_UNION of these subspaces. */
+  public static Space union(List<Space> subspaces) {
+    return composite(SpaceKind.SPACE_UNION, subspaces);
+  }
+
+  private static Space composite(SpaceKind kind, List<Space> subspaces) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < subspaces.size(); ++i) keys.add(null);
+    return new Space(kind, null, 0, List.of(), null, null, null, Double.NaN, false, Double.NaN,
+        false, 0, -1, Collections.unmodifiableList(keys), List.copyOf(subspaces));
+  }
+
+  /** A DICT space; entries are kept in key order, as libcgym keeps them. */
+  public static Space dict(Map<String, Space> entries) {
+    List<String> keys = new ArrayList<>(new TreeMap<>(entries).keySet());
+    List<Space> values = new ArrayList<>();
+    for (String key : keys) values.add(Objects.requireNonNull(entries.get(key)));
+    return new Space(SpaceKind.DICT, null, 0, List.of(), null, null, null, Double.NaN, false,
+        Double.NaN, false, 0, -1, List.copyOf(keys), List.copyOf(values));
+  }
+
   public SpaceKind kind() {
     return kind;
   }
@@ -125,6 +200,18 @@ public final class Space {
 
   public double max() {
     return max;
+  }
+
+  /** The exact lower bound of an INT64_RANGE, INT64_SEQUENCE or BYTE_SEQUENCE space
+   * (Long.MIN_VALUE if unbounded); for other kinds, min() as a long. */
+  public long minInt64() {
+    return minInt64;
+  }
+
+  /** The exact upper bound of an INT64_RANGE, INT64_SEQUENCE or BYTE_SEQUENCE space
+   * (Long.MAX_VALUE if unbounded); for other kinds, max() as a long. */
+  public long maxInt64() {
+    return maxInt64;
   }
 
   public boolean hasMin() {
@@ -182,13 +269,12 @@ public final class Space {
       low = Arrays.copyOfRange(bounds, 0, bounds.length / 2);
       high = Arrays.copyOfRange(bounds, bounds.length / 2, bounds.length);
     }
-    if (kind.isRange() || (kind.isSequence() && kind != SpaceKind.BYTES_SEQUENCE
-        && kind != SpaceKind.STRING_SEQUENCE && kind != SpaceKind.SPACE_SEQUENCE)) {
+    if (kind.isRange() || kind.hasScalarRange()) {
       double[] range = Native.spaceRange(handle);
-      min = range[0];
-      hasMin = range[1] != 0;
-      max = range[2];
-      hasMax = range[3] != 0;
+      min = range[NativeConstants.RANGE_MIN];
+      hasMin = range[NativeConstants.RANGE_HAS_MIN] != 0;
+      max = range[NativeConstants.RANGE_MAX];
+      hasMax = range[NativeConstants.RANGE_HAS_MAX] != 0;
     }
     if (kind == SpaceKind.STRING || kind.isSequence()) {
       long[] lengths = Native.spaceLengthRange(handle);
@@ -202,13 +288,18 @@ public final class Space {
       List<Space> s = new ArrayList<>(count);
       for (int i = 0; i < count; ++i) {
         k.add(Native.spaceSubspaceKey(handle, i));
-        s.add(fromNative(Native.spaceSubspace(handle, i)));
+        s.add(fromNative(Native.spaceSubspaceAt(handle, i)));
       }
       keys = Collections.unmodifiableList(k);
       subspaces = Collections.unmodifiableList(s);
     }
-    return new Space(kind, typeId, n, names, shape, low, high, min, hasMin, max, hasMax,
+    Space space = new Space(kind, typeId, n, names, shape, low, high, min, hasMin, max, hasMax,
         minLength, maxLength, keys, subspaces);
+    if (kind.hasInt64Range()) {
+      long[] range = Native.spaceInt64Range(handle);
+      space = new Space(space, range[NativeConstants.RANGE_MIN], range[NativeConstants.RANGE_MAX]);
+    }
+    return space;
   }
 
   /** A new owned native space: the caller frees it with Native.spaceFree. */
@@ -223,7 +314,32 @@ public final class Space {
               hasMax);
         }
         if (kind.isBox()) return Native.spaceNewBox(kind.value(), shape, low, high);
+        if (kind.isSequence() && kind != SpaceKind.SPACE_SEQUENCE) {
+          return Native.spaceNewSequence(kind.value(), minLength, maxLength, hasMin ? min : 0,
+              hasMin, hasMax ? max : 0, hasMax);
+        }
+        if (kind.isComposite() || kind == SpaceKind.SPACE_SEQUENCE) return compositeToNative();
         throw new UnimplementedException("declaring a space of kind " + kind + " from Java");
+    }
+  }
+
+  private long compositeToNative() {
+    long handle = kind == SpaceKind.SPACE_SEQUENCE
+        ? Native.spaceNewSequence(kind.value(), minLength, maxLength, 0, false, 0, false)
+        : Native.spaceNewComposite(kind.value());
+    try {
+      for (int i = 0; i < subspaces.size(); ++i) {
+        long sub = subspaces.get(i).toNative();
+        try {
+          Native.spaceAdd(handle, keys.get(i), sub);
+        } finally {
+          Native.spaceFree(sub);
+        }
+      }
+      return handle;
+    } catch (RuntimeException | Error e) {
+      Native.spaceFree(handle);
+      throw e;
     }
   }
 
@@ -235,7 +351,8 @@ public final class Space {
         && names.equals(o.names) && Arrays.equals(shape, o.shape) && Arrays.equals(low, o.low)
         && Arrays.equals(high, o.high) && Double.compare(min, o.min) == 0
         && Double.compare(max, o.max) == 0 && hasMin == o.hasMin && hasMax == o.hasMax
-        && minLength == o.minLength && maxLength == o.maxLength && keys.equals(o.keys)
+        && minLength == o.minLength && maxLength == o.maxLength && minInt64 == o.minInt64
+        && maxInt64 == o.maxInt64 && keys.equals(o.keys)
         && subspaces.equals(o.subspaces);
   }
 

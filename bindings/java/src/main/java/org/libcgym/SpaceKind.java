@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** The kinds of a {@link Space} (cgym.h's CGYM_SPACE_*; the values are the C constants). */
+/**
+ * The kinds of a {@link Space} (cgym.h's CGYM_SPACE_*; the values are the C constants, which
+ * ConstantsTest checks against the JNI layer's table).
+ */
 public enum SpaceKind {
   NONE(0), LIST(3), DICT(4), DISCRETE(5), NAMED_DISCRETE(6), BOOL_RANGE(7), INT64_RANGE(8),
   FLOAT_RANGE(9), DOUBLE_RANGE(10), STRING(11), BOOL_SEQUENCE(12), BYTE_SEQUENCE(13),
@@ -26,15 +29,39 @@ public enum SpaceKind {
     throw new FailedPreconditionException("unknown space kind " + value);
   }
 
+  /** BOOL_RANGE, INT64_RANGE, FLOAT_RANGE or DOUBLE_RANGE. */
   public boolean isRange() {
-    return value >= 7 && value <= 10;
+    return this == BOOL_RANGE || this == INT64_RANGE || this == FLOAT_RANGE
+        || this == DOUBLE_RANGE;
   }
 
+  /** BOOL_BOX, BYTE_BOX, INT64_BOX, FLOAT_BOX or DOUBLE_BOX. */
   public boolean isBox() {
-    return value >= 19 && value <= 23;
+    return this == BOOL_BOX || this == BYTE_BOX || this == INT64_BOX || this == FLOAT_BOX
+        || this == DOUBLE_BOX;
   }
 
+  /** A *_SEQUENCE kind, SPACE_SEQUENCE included. */
   public boolean isSequence() {
-    return (value >= 12 && value <= 18) || value == 25;
+    return hasScalarRange() || this == BYTES_SEQUENCE || this == STRING_SEQUENCE
+        || this == SPACE_SEQUENCE;
+  }
+
+  /** A sequence with a scalar range of its elements: BOOL, BYTE, INT64, FLOAT or DOUBLE
+   * _SEQUENCE. */
+  public boolean hasScalarRange() {
+    return this == BOOL_SEQUENCE || this == BYTE_SEQUENCE || this == INT64_SEQUENCE
+        || this == FLOAT_SEQUENCE || this == DOUBLE_SEQUENCE;
+  }
+
+  /** LIST, DICT or SPACE_UNION: filled with subspaces. */
+  public boolean isComposite() {
+    return this == LIST || this == DICT || this == SPACE_UNION;
+  }
+
+  /** A kind whose int64 bounds libcgym reads exactly: INT64_RANGE, INT64_SEQUENCE,
+   * BYTE_SEQUENCE. */
+  boolean hasInt64Range() {
+    return this == INT64_RANGE || this == INT64_SEQUENCE || this == BYTE_SEQUENCE;
   }
 }

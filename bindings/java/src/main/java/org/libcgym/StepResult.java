@@ -89,11 +89,13 @@ public final class StepResult {
     int n = Native.stepResultObservationCount(handle);
     Event[] observations = new Event[n];
     for (int i = 0; i < n; ++i) {
-      observations[i] = Event.fromNative(Native.stepResultObservation(handle, i));
+      observations[i] = Event.fromNative(Native.stepResultObservationAt(handle, i));
     }
     int flags = Native.stepResultFlags(handle);
     return new StepResult(List.of(observations), Native.stepResultRewards(handle),
-        (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
+        (flags & NativeConstants.STEP_DONE) != 0,
+        (flags & NativeConstants.STEP_ACTION_HAD_NO_EFFECT) != 0,
+        (flags & NativeConstants.STEP_NEW_ACTION_SPACE) != 0,
         Native.stepResultErrorType(handle), Native.stepResultErrorDetails(handle));
   }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's UNAUTHENTICATED: a ServiceError (status {@code CGYM_UNAUTHENTICATED}; parent: {@link ServiceError}). */
-public class UnauthenticatedException extends ServiceError {
+/** gRPC's UNAUTHENTICATED: a ServiceError (status {@code CGYM_UNAUTHENTICATED}; parent: {@link ServiceException}). */
+public class UnauthenticatedException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public UnauthenticatedException(String message) {

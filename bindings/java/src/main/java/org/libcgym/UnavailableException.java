@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's UNAVAILABLE: a ServiceError (status {@code CGYM_UNAVAILABLE}; parent: {@link ServiceError}). */
-public class UnavailableException extends ServiceError {
+/** gRPC's UNAVAILABLE: a ServiceError (status {@code CGYM_UNAVAILABLE}; parent: {@link ServiceException}). */
+public class UnavailableException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public UnavailableException(String message) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
-/** gRPC's UNKNOWN: a ServiceError (status {@code CGYM_UNKNOWN}; parent: {@link ServiceError}). */
-public class UnknownException extends ServiceError {
+/** gRPC's UNKNOWN: a ServiceError (status {@code CGYM_UNKNOWN}; parent: {@link ServiceException}). */
+public class UnknownException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public UnknownException(String message) {

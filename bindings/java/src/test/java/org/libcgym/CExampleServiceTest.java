@@ -136,10 +136,10 @@ class CExampleServiceTest {
     try (CompilerEnv fresh =
              CompilerEnv.connect(TestSupport.exampleServiceC(), TestSupport.options())) {
       assertFalse(fresh.inEpisode());
-      SessionNotFound e = assertThrows(SessionNotFound.class, () -> fresh.step(0));
+      SessionNotFoundException e = assertThrows(SessionNotFoundException.class, () -> fresh.step(0));
       assertEquals(Status.SESSION_NOT_FOUND, e.code());
-      assertTrue(e instanceof ServiceError);
-      assertThrows(SessionNotFound.class, () -> fresh.observe("ir"));
+      assertTrue(e instanceof ServiceException);
+      assertThrows(SessionNotFoundException.class, () -> fresh.observe("ir"));
     }
   }
 
@@ -209,9 +209,9 @@ class CExampleServiceTest {
     other.close();
     assertTrue(other.isClosed());
     other.close(); // idempotent
-    ServiceIsClosed e = assertThrows(ServiceIsClosed.class, other::reset);
+    ServiceIsClosedException e = assertThrows(ServiceIsClosedException.class, other::reset);
     assertEquals(Status.SERVICE_IS_CLOSED, e.code());
-    assertThrows(ServiceIsClosed.class, () -> other.step(0));
-    assertThrows(ServiceIsClosed.class, other::fork);
+    assertThrows(ServiceIsClosedException.class, () -> other.step(0));
+    assertThrows(ServiceIsClosedException.class, other::fork);
   }
 }

@@ -70,7 +70,7 @@ class JavaSessionTest {
   @Test
   void outOfRangeActionAndStepBeforeReset() {
     try (CompilerEnv env = connect()) {
-      assertThrows(SessionNotFound.class, () -> env.step(0));
+      assertThrows(SessionNotFoundException.class, () -> env.step(0));
       env.reset();
       InvalidArgumentException e =
           assertThrows(InvalidArgumentException.class, () -> env.step(7));

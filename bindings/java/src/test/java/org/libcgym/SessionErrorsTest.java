@@ -22,9 +22,9 @@ class SessionErrorsTest {
       () -> new UnsupportedOperationException("not here"),
       () -> new NoSuchElementException("no such thing"),
       () -> new TimeoutException("too slow"),
-      () -> new BenchmarkInitError("bad benchmark"),
+      () -> new BenchmarkInitException("bad benchmark"),
       () -> new RuntimeException("boom"),
-      () -> new SessionNotFound("gone"));
+      () -> new SessionNotFoundException("gone"));
 
   static final class RaisingSession extends CompilationSession {
     static volatile int closed;
@@ -149,7 +149,7 @@ class SessionErrorsTest {
       assertEquals(1.0, env.observe("value").asDouble());
       NotFoundException e = assertThrows(NotFoundException.class, () -> env.observe("fails"));
       assertEquals("no observation today", e.getMessage());
-      ServiceError n = assertThrows(ServiceError.class, () -> env.observe("null"));
+      ServiceException n = assertThrows(ServiceException.class, () -> env.observe("null"));
       assertTrue(n.getMessage().contains("getObservation returned null"), n.getMessage());
     }
   }
@@ -164,7 +164,7 @@ class SessionErrorsTest {
     try (CompilerEnv env = CompilerEnv.connect("inproc:raising", TestSupport.options()
         .benchmark("benchmark://raising/crash-init").initMaxAttempts(1))) {
       CgymException e = assertThrows(CgymException.class, env::reset);
-      assertTrue(e instanceof ServiceError, e.toString());
+      assertTrue(e instanceof ServiceException, e.toString());
       assertTrue(e.getMessage().contains("/ by zero"), e.getMessage());
     }
   }
@@ -177,7 +177,7 @@ class SessionErrorsTest {
       FailedPreconditionException e =
           assertThrows(FailedPreconditionException.class, () -> env.sendParam("raise", "nope"));
       assertEquals("nope", e.getMessage());
-      ServiceError crash = assertThrows(ServiceError.class, () -> env.sendParam("crash", "bang"));
+      ServiceException crash = assertThrows(ServiceException.class, () -> env.sendParam("crash", "bang"));
       assertTrue(crash.getMessage().contains("java.lang.Error: bang"), crash.getMessage());
     }
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class VersionAndErrorsTest {
   @Test
   void versions() {
-    assertEquals("0.1.0", Cgym.version());
+    assertEquals("0.2.0", Cgym.version());
     assertEquals(100, Cgym.versionNumber());
     assertEquals(Cgym.versionNumber() / 10000, Cgym.headerVersionNumber() / 10000);
     assertEquals("0.2.5", Cgym.protocolVersion());
@@ -44,16 +44,16 @@ class VersionAndErrorsTest {
       assertSame(cls, e.getClass());
       assertEquals(code, e.code());
       assertEquals("message " + code, e.getMessage());
-      assertEquals(Cgym.isServiceError(code), e instanceof ServiceError, Cgym.statusName(code));
+      assertEquals(Cgym.isServiceError(code), e instanceof ServiceException, Cgym.statusName(code));
     }
     // A few fixed points of CompilerGym's hierarchy.
-    assertSame(ServiceError.class, SessionNotFound.class.getSuperclass());
-    assertSame(ServiceInitError.class, EnvironmentNotSupported.class.getSuperclass());
-    assertSame(InvalidArgumentException.class, BenchmarkInitError.class.getSuperclass());
-    assertSame(ServiceError.class, ServiceTransportError.class.getSuperclass());
-    assertSame(ServiceError.class, ServiceIsClosed.class.getSuperclass());
-    assertSame(ServiceError.class, ServiceOSError.class.getSuperclass());
-    assertSame(CgymException.class, CallbackError.class.getSuperclass());
+    assertSame(ServiceException.class, SessionNotFoundException.class.getSuperclass());
+    assertSame(ServiceInitException.class, EnvironmentNotSupportedException.class.getSuperclass());
+    assertSame(InvalidArgumentException.class, BenchmarkInitException.class.getSuperclass());
+    assertSame(ServiceException.class, ServiceTransportException.class.getSuperclass());
+    assertSame(ServiceException.class, ServiceIsClosedException.class.getSuperclass());
+    assertSame(ServiceException.class, ServiceOSException.class.getSuperclass());
+    assertSame(CgymException.class, CallbackException.class.getSuperclass());
     assertTrue(RuntimeException.class.isAssignableFrom(CgymException.class));
   }
 
@@ -63,7 +63,22 @@ class VersionAndErrorsTest {
     assertSame(CgymException.class, e.getClass());
     assertEquals(4242, e.code());
     assertEquals("UNKNOWN_CODE", e.codeName());
-    assertFalse(e instanceof ServiceError);
+    assertFalse(e instanceof ServiceException);
+  }
+
+  /** cgym_last_error_code is the calling thread's: the code of its last failed call, OK
+   * after a call that succeeded. */
+  @Test
+  void lastErrorCodeIsPerThread() throws InterruptedException {
+    assertThrows(InvalidArgumentException.class, () -> CompilerEnv.connect(""));
+    assertEquals(Status.INVALID_ARGUMENT, Native.lastErrorCode());
+    int[] other = new int[1];
+    Thread thread = new Thread(() -> other[0] = Native.lastErrorCode());
+    thread.start();
+    thread.join();
+    assertEquals(Status.OK, other[0]);
+    Event.parse(Event.ofLong(1).serialize());
+    assertEquals(Status.OK, Native.lastErrorCode());
   }
 
   @Test

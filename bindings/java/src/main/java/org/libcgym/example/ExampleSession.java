@@ -13,7 +13,7 @@ import org.libcgym.Space;
 import org.libcgym.SpaceKind;
 
 /**
- * The example compiler (CompilerGym's reference 5.1) written in Java, with state:
+ * CompilerGym's example compiler service written in Java, with state:
  *
  * <pre>
  *   action space   "default": named discrete a, b, c (an action is an int64 index)

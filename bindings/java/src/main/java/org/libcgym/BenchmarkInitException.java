@@ -2,14 +2,14 @@
 package org.libcgym;
 
 /** The benchmark failed to initialise (Python: BenchmarkInitError, a ValueError) (status {@code CGYM_BENCHMARK_INIT}; parent: {@link InvalidArgumentException}). */
-public class BenchmarkInitError extends InvalidArgumentException {
+public class BenchmarkInitException extends InvalidArgumentException {
   private static final long serialVersionUID = 1L;
 
-  public BenchmarkInitError(String message) {
+  public BenchmarkInitException(String message) {
     this(Status.BENCHMARK_INIT, message);
   }
 
-  protected BenchmarkInitError(int code, String message) {
+  protected BenchmarkInitException(int code, String message) {
     super(code, message);
   }
 }
