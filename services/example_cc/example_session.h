@@ -5,7 +5,7 @@
 
 namespace cgym::example {
 
-// CompilerGym's example session (reference 5.1), written on the C++ interface: action space
+// CompilerGym's example compiler service, written on the C++ interface: action space
 // "default" = named discrete a, b, c; observations "ir" (a string), "features" (three int64
 // in [-100, 100]) and "runtime" (a double >= 0). It has no state, so forking is trivial.
 class ExampleSession final : public CompilationSession {

@@ -26,7 +26,7 @@ enum class StatusCode : int {
   kUnavailable = 14,
   kDataLoss = 15,
   kUnauthenticated = 16,
-  // The ServiceError family of CompilerGym's client (reference 4.1). Their parents in that
+  // The ServiceError family of CompilerGym's client (compiler_gym.service). Their parents in that
   // hierarchy are given by statusCodeParent().
   kSessionNotFound = 100,
   kServiceInit = 101,

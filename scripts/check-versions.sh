@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Checks that libcgym has one version number: include/cgym.h's CGYM_VERSION_MAJOR/MINOR/PATCH.
+# CMake and the Python package read it from cgym.h at build time; Cargo.toml and pom.xml must
+# hold a literal, so this fails when one of them (or a literal Python version) differs.
+#   Usage: scripts/check-versions.sh        (exit status 0 when every version agrees)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec python3 - <<'EOF'
+import re
+import sys
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+errors = []
+
+
+def header_version():
+    text = Path("include/cgym.h").read_text()
+    parts = []
+    for part in ("MAJOR", "MINOR", "PATCH"):
+        match = re.search(rf"^#define CGYM_VERSION_{part} +([0-9]+)$", text, re.MULTILINE)
+        if not match:
+            sys.exit(f"include/cgym.h: no CGYM_VERSION_{part}")
+        parts.append(match.group(1))
+    return ".".join(parts)
+
+
+def check(where, version, expected):
+    print(f"{where}: {version}")
+    if version != expected:
+        errors.append(f"{where} is {version}, include/cgym.h is {expected}")
+
+
+expected = header_version()
+print(f"include/cgym.h: {expected}")
+
+cargo = tomllib.loads(Path("bindings/rust/Cargo.toml").read_text())
+check("bindings/rust/Cargo.toml", cargo["package"].get("version"), expected)
+
+pom = ET.parse("bindings/java/pom.xml").getroot()
+namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
+version = pom.find("m:version", namespace)
+check("bindings/java/pom.xml", None if version is None else version.text.strip(), expected)
+
+# The Python package: either a literal in pyproject.toml, or dynamic with setup.py reading
+# cgym.h (header_version()), the intended form.
+project = tomllib.loads(Path("bindings/python/pyproject.toml").read_text())["project"]
+if "version" in project:
+    check("bindings/python/pyproject.toml", project["version"], expected)
+elif "version" in project.get("dynamic", []):
+    setup_py = Path("bindings/python/setup.py").read_text()
+    if not re.search(r"^\s*version=header_version\(\),", setup_py, re.MULTILINE):
+        errors.append("bindings/python: the version is dynamic but setup.py does not pass "
+                      "version=header_version() (read from cgym.h)")
+    else:
+        print("bindings/python: read from include/cgym.h by setup.py")
+else:
+    errors.append("bindings/python/pyproject.toml: no version, and version is not dynamic")
+init = Path("bindings/python/cgym/__init__.py").read_text()
+literal = re.search(r'^__version__ = "([^"]*)"', init, re.MULTILINE)
+if literal:
+    check("bindings/python/cgym/__init__.py __version__", literal.group(1), expected)
+
+for error in errors:
+    print(f"version mismatch: {error}", file=sys.stderr)
+sys.exit(1 if errors else 0)
+EOF
