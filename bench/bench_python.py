@@ -24,6 +24,7 @@ reads (--python). scripts/bench.sh runs it with 10x the repetitions of 1/10 the 
 C++ harness (finer interleaving, the same total time). --smoke runs everything briefly (for
 CI, from scripts/test.sh) and checks no target.
 """
+
 import argparse
 import ctypes
 import json
@@ -50,8 +51,11 @@ class Service:
     def __init__(self, binary: Path, start_timeout: float = 30):
         self.working_dir = Path(tempfile.mkdtemp(prefix="cgym-bench-py-"))
         self.log = open(self.working_dir.parent / (self.working_dir.name + ".log"), "wb")
-        self.process = subprocess.Popen([str(binary), f"--working_dir={self.working_dir}"],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [str(binary), f"--working_dir={self.working_dir}"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         port_file = self.working_dir / "port.txt"
         deadline = time.monotonic() + start_timeout
         while True:
@@ -78,7 +82,7 @@ class Service:
 
 
 def load_pyref(build_dir: Path) -> ctypes.CDLL:
-    """The C side (bench/py_ref.c). It must share the binding's libcgym.so.0: one copy of the
+    """The C side (bench/py_ref.c). It must share the binding's libcgym.so.1: one copy of the
     library per process, or the in-process registry the binding sees is another one."""
     lib = ctypes.CDLL(str(build_dir / "bench" / "libcgym_bench_pyref.so"))
     lib.cgym_bench_register_inproc.argtypes = [ctypes.c_char_p]
@@ -94,8 +98,10 @@ def load_pyref(build_dir: Path) -> ctypes.CDLL:
     with open("/proc/self/maps") as f:
         copies = {line.split()[-1] for line in f if "/libcgym.so" in line}
     if len(copies) != 1:
-        raise RuntimeError(f"libcgym is loaded more than once: {sorted(copies)}; install the "
-                           f"binding against {build_dir}")
+        raise RuntimeError(
+            f"libcgym is loaded more than once: {sorted(copies)}; install the "
+            f"binding against {build_dir}"
+        )
     return lib
 
 
@@ -147,8 +153,10 @@ def measure(benchmarks, repetitions: int, min_time: float, seed=None):
     for name in order:
         n = iterations[name]
         times[name].append(benchmarks[name](n) / n)
-    return {name: {"median": statistics.median(t), "repetitions": t,
-                   "iterations": iterations[name]} for name, t in times.items()}
+    return {
+        name: {"median": statistics.median(t), "repetitions": t, "iterations": iterations[name]}
+        for name, t in times.items()
+    }
 
 
 def check_step(env):
@@ -160,14 +168,18 @@ def check_step(env):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--build-dir", type=Path, required=True,
-                        help="the build of libcgym the binding is installed against")
+    parser.add_argument(
+        "--build-dir",
+        type=Path,
+        required=True,
+        help="the build of libcgym the binding is installed against",
+    )
     parser.add_argument("--out", type=Path, help="JSON results (default: stdout only)")
     parser.add_argument("--repetitions", type=int, default=25)
-    parser.add_argument("--min-time", type=float, default=0.05,
-                        help="seconds per repetition")
-    parser.add_argument("--smoke", action="store_true",
-                        help="run briefly (2 repetitions of about 1 ms), for CI")
+    parser.add_argument("--min-time", type=float, default=0.05, help="seconds per repetition")
+    parser.add_argument(
+        "--smoke", action="store_true", help="run briefly (2 repetitions of about 1 ms), for CI"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.repetitions, args.min_time = 2, 0.001
@@ -203,13 +215,22 @@ def main(argv=None):
         finally:
             service.stop()
 
-    out = {"context": {"repetitions": args.repetitions, "min_time": args.min_time,
-                       "smoke": args.smoke, "python": sys.version.split()[0],
-                       "cgym": cgym.version(), "build_dir": str(build_dir)},
-           "benchmarks": results}
+    out = {
+        "context": {
+            "repetitions": args.repetitions,
+            "min_time": args.min_time,
+            "smoke": args.smoke,
+            "python": sys.version.split()[0],
+            "cgym": cgym.version(),
+            "build_dir": str(build_dir),
+        },
+        "benchmarks": results,
+    }
     for name, r in results.items():
-        print(f"{name:24s} {r['median'] * 1e9:12.0f} ns  ({r['iterations']} iterations x "
-              f"{len(r['repetitions'])})")
+        print(
+            f"{name:24s} {r['median'] * 1e9:12.0f} ns  ({r['iterations']} iterations x "
+            f"{len(r['repetitions'])})"
+        )
     if args.out:
         args.out.write_text(json.dumps(out, indent=1) + "\n")
     return 0

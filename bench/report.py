@@ -10,6 +10,7 @@ for the concurrency rows). RSS_JSON is the output of cgym_bench_rss. PYTHON_JSON
 output (--out) of bench/bench_python.py, which has the medians of the Python rows; without
 it they are "not measured". Exits 0 whatever the verdicts: the table is the result.
 """
+
 import json
 import statistics
 import sys
@@ -18,36 +19,120 @@ import sys
 #   kind "time": ratio = time / reference time, pass if ratio <= target
 #   kind "rate": ratio = rate / reference rate, pass if ratio >= target
 ROWS = [
-    ("Step over gRPC, C API, 1 action, no observation", "capi/step",
-     "raw gRPC ping-pong, same sizes", "raw/step", "time", 1.10),
-    ("Step over gRPC with the `ir` observation", "capi/step_ir",
-     "raw gRPC ping-pong, same sizes", "raw/step_ir", "time", 1.10),
-    ("Step in-process, C API", "capi/step_inproc",
-     "step over gRPC (row 1)", "capi/step", "time", 0.01),
-    ("Fork, then end of the fork, over gRPC", "capi/fork_end",
-     "step over gRPC (row 1)", "capi/step", "time", 1.5),
-    ("Reset (end + start session) over gRPC", "capi/reset",
-     "step over gRPC (row 1)", "capi/step", "time", 2.0),
-    ("Managed service: spawn, GetVersion, close", "capi/managed_spawn",
-     "posix_spawn + wait of /bin/true", "ref/spawn_true", "time", 10.0),
-    ("Steps/s, 2 sessions (one thread each)", "capi/concurrent/2",
-     "steps/s, 1 session", "capi/concurrent/1", "rate", 1.6),
+    (
+        "Step over gRPC, C API, 1 action, no observation",
+        "capi/step",
+        "raw gRPC ping-pong, same sizes",
+        "raw/step",
+        "time",
+        1.10,
+    ),
+    (
+        "Step over gRPC with the `ir` observation",
+        "capi/step_ir",
+        "raw gRPC ping-pong, same sizes",
+        "raw/step_ir",
+        "time",
+        1.10,
+    ),
+    (
+        "Step in-process, C API",
+        "capi/step_inproc",
+        "step over gRPC (row 1)",
+        "capi/step",
+        "time",
+        0.01,
+    ),
+    (
+        "Fork, then end of the fork, over gRPC",
+        "capi/fork_end",
+        "step over gRPC (row 1)",
+        "capi/step",
+        "time",
+        1.5,
+    ),
+    (
+        "Reset (end + start session) over gRPC",
+        "capi/reset",
+        "step over gRPC (row 1)",
+        "capi/step",
+        "time",
+        2.0,
+    ),
+    (
+        "Managed service: spawn, GetVersion, close",
+        "capi/managed_spawn",
+        "posix_spawn + wait of /bin/true",
+        "ref/spawn_true",
+        "time",
+        10.0,
+    ),
+    (
+        "Steps/s, 2 sessions (one thread each)",
+        "capi/concurrent/2",
+        "steps/s, 1 session",
+        "capi/concurrent/1",
+        "rate",
+        1.6,
+    ),
     # What gRPC itself reaches here: the same with raw ping-pongs (no target, a bound).
-    ("  the raw gRPC ping-pong, 2 threads", "raw/concurrent/2",
-     "raw ping-pong, 1 thread", "raw/concurrent/1", "rate", None),
-    ("Steps/s, 8 sessions", "capi/concurrent/8",
-     "steps/s, 1 session", "capi/concurrent/1", "rate", 1.0),
-    ("Steps/s, 64 sessions", "capi/concurrent/64",
-     "steps/s, 1 session", "capi/concurrent/1", "rate", 1.0),
-    ("1 MiB observation over gRPC", "capi/obs_1m",
-     "raw gRPC round trip of 1 MiB", "raw/obs_1m", "time", 1.20),
-    ("16 MiB observation over gRPC", "capi/obs_16m",
-     "raw gRPC round trip of 16 MiB", "raw/obs_16m", "time", 1.20),
+    (
+        "  the raw gRPC ping-pong, 2 threads",
+        "raw/concurrent/2",
+        "raw ping-pong, 1 thread",
+        "raw/concurrent/1",
+        "rate",
+        None,
+    ),
+    (
+        "Steps/s, 8 sessions",
+        "capi/concurrent/8",
+        "steps/s, 1 session",
+        "capi/concurrent/1",
+        "rate",
+        1.0,
+    ),
+    (
+        "Steps/s, 64 sessions",
+        "capi/concurrent/64",
+        "steps/s, 1 session",
+        "capi/concurrent/1",
+        "rate",
+        1.0,
+    ),
+    (
+        "1 MiB observation over gRPC",
+        "capi/obs_1m",
+        "raw gRPC round trip of 1 MiB",
+        "raw/obs_1m",
+        "time",
+        1.20,
+    ),
+    (
+        "16 MiB observation over gRPC",
+        "capi/obs_16m",
+        "raw gRPC round trip of 16 MiB",
+        "raw/obs_16m",
+        "time",
+        1.20,
+    ),
     # From PYTHON_JSON (bench/bench_python.py): figure and reference in the same Python process.
-    ("Python `env.step(0)` through the binding, over gRPC", "python/step_grpc",
-     "the same step through the C API, same service", "capi_ref/step_grpc", "time", 1.15),
-    ("Python `env.step(0)` through the binding, in-process", "python/step_inproc",
-     "the same step through the C API, in-process", "capi_ref/step_inproc", "time", 10.0),
+    (
+        "Python `env.step(0)` through the binding, over gRPC",
+        "python/step_grpc",
+        "the same step through the C API, same service",
+        "capi_ref/step_grpc",
+        "time",
+        1.15,
+    ),
+    (
+        "Python `env.step(0)` through the binding, in-process",
+        "python/step_inproc",
+        "the same step through the C API, in-process",
+        "capi_ref/step_inproc",
+        "time",
+        10.0,
+    ),
 ]
 
 
@@ -90,7 +175,7 @@ def main(argv):
     if "--python" in args:
         i = args.index("--python")
         python_json = args[i + 1]
-        del args[i:i + 2]
+        del args[i : i + 2]
     med = medians(args[0])
     py_med = python_medians(python_json) if python_json else {}
     med.update(py_med)
@@ -119,27 +204,44 @@ def main(argv):
         else:
             verdict = ratio <= target if kind == "time" else ratio >= target
             ratio_text = f"{ratio:.2f}x"
-        table.append([figure, fmt(value, kind), reference, fmt(ref, kind), ratio_text, target_text,
-                      "-" if verdict is None else "PASS" if verdict else "FAIL"])
+        table.append(
+            [
+                figure,
+                fmt(value, kind),
+                reference,
+                fmt(ref, kind),
+                ratio_text,
+                target_text,
+                "-" if verdict is None else "PASS" if verdict else "FAIL",
+            ]
+        )
     print_table(header, table, markdown)
     reps = sorted({n for name, (_, n) in med.items() if name not in py_med})
     print(f"\nMedians of {'/'.join(map(str, reps))} interleaved repetitions per benchmark.")
     if py_med:
         reps = sorted({n for _, n in py_med.values()})
-        print(f"Python rows: medians of {'/'.join(map(str, reps))} interleaved repetitions "
-              "(bench/bench_python.py, one Python process).")
+        print(
+            f"Python rows: medians of {'/'.join(map(str, reps))} interleaved repetitions "
+            "(bench/bench_python.py, one Python process)."
+        )
 
     if len(args) > 1:
         with open(args[1]) as f:
             rss = json.load(f)
         print("\nService memory (C++ example service; no target):\n")
-        rows = [[f"peak RSS, {n} open session{'s' if n != '1' else ''}", f"{kib / 1024:.1f} MiB"]
-                for n, kib in rss["peak_rss_kib"].items()]
+        rows = [
+            [f"peak RSS, {n} open session{'s' if n != '1' else ''}", f"{kib / 1024:.1f} MiB"]
+            for n, kib in rss["peak_rss_kib"].items()
+        ]
         growth = rss["rss_after_steps_kib"] - rss["rss_before_steps_kib"]
-        rows.append([f"RSS growth over {rss['steps']:,} steps (after a warm-up of "
-                     f"{rss['steps'] // 10:,})",
-                     f"{growth:+d} KiB ({rss['rss_before_steps_kib'] / 1024:.1f} -> "
-                     f"{rss['rss_after_steps_kib'] / 1024:.1f} MiB)"])
+        rows.append(
+            [
+                f"RSS growth over {rss['steps']:,} steps (after a warm-up of "
+                f"{rss['steps'] // 10:,})",
+                f"{growth:+d} KiB ({rss['rss_before_steps_kib'] / 1024:.1f} -> "
+                f"{rss['rss_after_steps_kib'] / 1024:.1f} MiB)",
+            ]
+        )
         print_table(["figure", "value"], rows, markdown)
 
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """A random agent on the Python binding (`cgym`): episodes of random actions against a
 service, printing each step, then a fork. Usage: random_agent.py SERVICE [EPISODES [STEPS]]"""
+
 import sys
 
 import cgym
@@ -17,16 +18,20 @@ def main() -> int:
         endpoint, benchmark="benchmark://example-compiler-v0/foo", observation_space="features"
     ) as env:
         env.action_space.seed(0)
-        print(f"Python agent on {endpoint}: compiler {env.compiler_version}, "
-              f"action space {env.action_space.name}")
+        print(
+            f"Python agent on {endpoint}: compiler {env.compiler_version}, "
+            f"action space {env.action_space.name}"
+        )
         for episode in range(episodes):
             observation = env.reset()
             print(f"Episode {episode}: reset -> {observation.tolist()}")
             for step in range(steps):
                 action = env.action_space.sample()
                 observation, _, done, _ = env.step(action)
-                print(f"  step {step}: action {env.action_space.names[action]} -> "
-                      f"{observation.tolist()}{' (done)' if done else ''}")
+                print(
+                    f"  step {step}: action {env.action_space.names[action]} -> "
+                    f"{observation.tolist()}{' (done)' if done else ''}"
+                )
                 if done:
                     break
             print(f"  state: {env.state}")

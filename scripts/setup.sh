@@ -15,11 +15,16 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libcmocka-dev libbenchmark-dev
   nlohmann-json3-dev
   swig python3-venv
+  doxygen
+  llvm-16-dev llvm-16 clang-16 csmith libcsmith-dev
 )
 
 # The Rust and Java bindings' toolchains: the machines this project runs on come with rustup's
 # cargo, OpenJDK 17 and Maven; where one is missing, Debian's packages stand in.
 command -v cargo >/dev/null || APT_PACKAGES+=(cargo)
+# The Rust linters (scripts/lint.sh rust): rustup's components where present, else Debian's.
+command -v rustfmt >/dev/null || APT_PACKAGES+=(rustfmt)
+command -v cargo-clippy >/dev/null || APT_PACKAGES+=(rust-clippy)
 command -v javac >/dev/null || APT_PACKAGES+=(default-jdk-headless)
 command -v mvn >/dev/null || APT_PACKAGES+=(maven)
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Builds libcgym and runs every test suite: C (cmocka) and C++ (googletest) through ctest,
-# the same C and C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer, the
-# Python suites (service lifecycle, wire protocol, CompilerGym's own client, the binding),
-# and the Rust (cargo test) and Java (JUnit through Maven) bindings' suites.
+# the same C and C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer and
+# under ThreadSanitizer, the Python suites (service lifecycle, wire protocol, CompilerGym's own
+# client, the binding), and the Rust (cargo test) and Java (JUnit through Maven) bindings' suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,6 +15,10 @@ echo "== build (RelWithDebInfo)"
 scripts/build.sh build/release
 echo "== build (ASan + UBSan)"
 scripts/build.sh build/asan -DCGYM_SANITIZE=ON -DCGYM_BUILD_BENCH=OFF
+echo "== build (ThreadSanitizer)"
+# gRPC linked shared everywhere, so that TSan can tell its (uninstrumented) code from ours.
+scripts/build.sh build/tsan -DCGYM_SANITIZE=thread -DCGYM_BUILD_BENCH=OFF \
+  -DCGYM_STATIC_GRPC_SERVICES=OFF
 
 status=0
 run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with the others
@@ -26,6 +30,12 @@ run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with 
   fi
 }
 
+# Static checks (scripts/lint.sh): formatters and linters of each language, include layers,
+# binding parity, one version, the C API reference without Doxygen warnings.
+for check in format python rust layers parity versions apidocs; do
+  run "Lint: $check" bash scripts/lint.sh "$check"
+done
+
 export CGYM_EXAMPLE_SERVICE=$root/build/release/services/example_cc/cgym-example-service-cc
 export CGYM_EXAMPLE_SERVICE_C=$root/build/release/services/example/cgym-example-service
 run "C and C++ tests" ctest --test-dir build/release -j2 --output-on-failure --timeout 300
@@ -33,6 +43,14 @@ run "C and C++ tests under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_
   LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan -j2 --output-on-failure --timeout 600
+# See tests/tsan.supp for what is left out of TSan's view (only gRPC's, protobuf's and
+# Abseil's own code) and why. die_after_fork=0: a forked child may start threads, which the
+# client supports (ChildProcessTest.AForkedProcessDoesNotOwnTheChildrenButCanSpawn).
+tsan_options=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1
+tsan_options+=:die_after_fork=0
+run "C and C++ tests under TSan" env \
+  TSAN_OPTIONS="$tsan_options:suppressions=$root/tests/tsan.supp" \
+  ctest --test-dir build/tsan -j2 --output-on-failure --timeout 600
 run "Python: lifecycle and protocol" build/venv-test/bin/python -m pytest -p no:cacheprovider \
   tests/python --ignore=tests/python/test_compiler_gym_client.py
 run "Python: CompilerGym 0.2.5's own client" build/venv-compiler-gym/bin/python -m pytest \
