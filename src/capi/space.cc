@@ -48,31 +48,27 @@ Status setRange(double min, int has_min, double max, int has_max,
   if (has_max) range->set_max(max != 0);
   return Status::OK();
 }
-Status setRange(double min, int has_min, double max, int has_max, compiler_gym::Int64Range* range) {
+// A range whose bounds are converted (with a range check) from the doubles of the C API.
+template <typename T, typename Range>
+Status setConvertedRange(double min, int has_min, double max, int has_max, Range* range,
+                         Status (*convert)(double, const char*, T*)) {
   CGYM_RETURN_IF_ERROR(checkBounds(min, has_min, max, has_max));
-  int64_t value = 0;
+  T value{};
   if (has_min) {
-    CGYM_RETURN_IF_ERROR(toInt64(min, "min", &value));
+    CGYM_RETURN_IF_ERROR(convert(min, "min", &value));
     range->set_min(value);
   }
   if (has_max) {
-    CGYM_RETURN_IF_ERROR(toInt64(max, "max", &value));
+    CGYM_RETURN_IF_ERROR(convert(max, "max", &value));
     range->set_max(value);
   }
   return Status::OK();
 }
+Status setRange(double min, int has_min, double max, int has_max, compiler_gym::Int64Range* range) {
+  return setConvertedRange<int64_t>(min, has_min, max, has_max, range, toInt64);
+}
 Status setRange(double min, int has_min, double max, int has_max, compiler_gym::FloatRange* range) {
-  CGYM_RETURN_IF_ERROR(checkBounds(min, has_min, max, has_max));
-  float value = 0;
-  if (has_min) {
-    CGYM_RETURN_IF_ERROR(toFloat(min, "min", &value));
-    range->set_min(value);
-  }
-  if (has_max) {
-    CGYM_RETURN_IF_ERROR(toFloat(max, "max", &value));
-    range->set_max(value);
-  }
-  return Status::OK();
+  return setConvertedRange<float>(min, has_min, max, has_max, range, toFloat);
 }
 Status setRange(double min, int has_min, double max, int has_max,
                 compiler_gym::DoubleRange* range) {
