@@ -20,6 +20,7 @@
 #include "common/text.h"
 #include "example_cc/example_session.h"
 #include "service/service_core.h"
+#include "status_test_util.h"
 
 namespace cgym::client {
 namespace {
@@ -32,19 +33,6 @@ using compiler_gym::ObservationSpace;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-#define ASSERT_OK(expr)                                                        \
-  do {                                                                         \
-    const ::cgym::Status s_ = (expr);                                          \
-    ASSERT_TRUE(s_.ok()) << statusCodeName(s_.code()) << ": " << s_.message(); \
-  } while (0)
-
-#define EXPECT_STATUS(expr, expectedCode, expectedMessage)          \
-  do {                                                              \
-    const ::cgym::Status s_ = (expr);                               \
-    EXPECT_EQ(s_.code(), StatusCode::expectedCode) << s_.message(); \
-    EXPECT_EQ(s_.message(), expectedMessage);                       \
-  } while (0)
 
 Event action(int64_t value) {
   Event event;

@@ -19,6 +19,7 @@
 #include "compiler_gym_service.grpc.pb.h"
 #include "example_cc/example_session.h"
 #include "service/grpc_server.h"
+#include "status_test_util.h"
 #include "test_session.h"
 
 namespace cgym::client {
@@ -158,19 +159,6 @@ class EnvTest : public ::testing::TestWithParam<Kind> {
   std::string endpoint_;
   std::unique_ptr<ExternalService> external_;
 };
-
-#define ASSERT_OK(expr)                                                        \
-  do {                                                                         \
-    const ::cgym::Status s_ = (expr);                                          \
-    ASSERT_TRUE(s_.ok()) << statusCodeName(s_.code()) << ": " << s_.message(); \
-  } while (0)
-
-#define EXPECT_STATUS(expr, expectedCode, expectedMessage)          \
-  do {                                                              \
-    const ::cgym::Status s_ = (expr);                               \
-    EXPECT_EQ(s_.code(), StatusCode::expectedCode) << s_.message(); \
-    EXPECT_EQ(s_.message(), expectedMessage);                       \
-  } while (0)
 
 TEST_P(EnvTest, VersionsAndSpaces) {
   auto env = makeEnv();
