@@ -86,7 +86,8 @@ static void sha1_compress(void* st, const uint8_t* p) {
            p[4 * i + 3];
 #define SHA1_W(i) w[i] = ROL32(w[(i)-3] ^ w[(i)-8] ^ w[(i)-14] ^ w[(i)-16], 1);
   R16(SHA1_W, 16)
-  R16(SHA1_W, 32) R16(SHA1_W, 48) R16(SHA1_W, 64)
+  R16(SHA1_W, 32)
+  R16(SHA1_W, 48) R16(SHA1_W, 64)
 #define SHA1_STEP(i)                                 \
   if ((i) < 20)                                      \
     t = ((b & c) | (~b & d)) + 0x5A827999u;          \
@@ -131,7 +132,8 @@ static void sha256_compress(void* st, const uint8_t* p) {
   w[i] = w[(i)-16] + (ROR32(w[(i)-15], 7) ^ ROR32(w[(i)-15], 18) ^ (w[(i)-15] >> 3)) + w[(i)-7] + \
          (ROR32(w[(i)-2], 17) ^ ROR32(w[(i)-2], 19) ^ (w[(i)-2] >> 10));
   R16(S256_W, 16)
-  R16(S256_W, 32) R16(S256_W, 48)
+  R16(S256_W, 32)
+  R16(S256_W, 48)
 #define S256_STEP(i)                                                                             \
   t1 = hh + (ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25)) + ((e & f) ^ (~e & g)) + k256[i] + w[i]; \
   t2 = (ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));              \
@@ -187,7 +189,8 @@ static void sha512_compress(void* st, const uint8_t* p) {
   w[i] = w[(i)-16] + (ROR64(w[(i)-15], 1) ^ ROR64(w[(i)-15], 8) ^ (w[(i)-15] >> 7)) + w[(i)-7] + \
          (ROR64(w[(i)-2], 19) ^ ROR64(w[(i)-2], 61) ^ (w[(i)-2] >> 6));
   R16(S512_W, 16)
-  R16(S512_W, 32) R16(S512_W, 48) R16(S512_W, 64)
+  R16(S512_W, 32)
+  R16(S512_W, 48) R16(S512_W, 64)
 #define S512_STEP(i)                                                                              \
   t1 = hh + (ROR64(e, 14) ^ ROR64(e, 18) ^ ROR64(e, 41)) + ((e & f) ^ (~e & g)) + k512[i] + w[i]; \
   t2 = (ROR64(a, 28) ^ ROR64(a, 34) ^ ROR64(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));              \
@@ -226,14 +229,15 @@ static void sha512_compress(void* st, const uint8_t* p) {
   x[b] = ROL32(x[b], 7);
 #define DOUBLE_ROUND(i)                                                               \
   QR(0, 4, 8, 12)                                                                     \
-  QR(1, 5, 9, 13) QR(2, 6, 10, 14) QR(3, 7, 11, 15) QR(0, 5, 10, 15) QR(1, 6, 11, 12) \
-      QR(2, 7, 8, 13) QR(3, 4, 9, 14)
+  QR(1, 5, 9, 13)                                                                     \
+  QR(2, 6, 10, 14) QR(3, 7, 11, 15) QR(0, 5, 10, 15) QR(1, 6, 11, 12) QR(2, 7, 8, 13) \
+      QR(3, 4, 9, 14)
 static void chacha20_block(const uint32_t in[16], uint32_t out[16]) {
   uint32_t x[16];
   memcpy(x, in, sizeof x);
   R4(DOUBLE_ROUND, 0)
-  R4(DOUBLE_ROUND, 4) DOUBLE_ROUND(8) DOUBLE_ROUND(9) for (int i = 0; i < 16; ++i) out[i] =
-      x[i] + in[i];
+  R4(DOUBLE_ROUND, 4)
+  DOUBLE_ROUND(8) DOUBLE_ROUND(9) for (int i = 0; i < 16; ++i) out[i] = x[i] + in[i];
 }
 
 /* ---- XTEA ---- */
