@@ -71,7 +71,11 @@ static void md5_compress(void* st, const uint8_t* p) {
   d = c;                                               \
   c = b;                                               \
   b = b + ROL32(f, md5_r[i]);
-  R16(MD5_STEP, 0) R16(MD5_STEP, 16) R16(MD5_STEP, 32) R16(MD5_STEP, 48) h[0] += a;
+  R16(MD5_STEP, 0);
+  R16(MD5_STEP, 16);
+  R16(MD5_STEP, 32);
+  R16(MD5_STEP, 48);
+  h[0] += a;
   h[1] += b;
   h[2] += c;
   h[3] += d;
@@ -85,9 +89,10 @@ static void sha1_compress(void* st, const uint8_t* p) {
     w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
            p[4 * i + 3];
 #define SHA1_W(i) w[i] = ROL32(w[(i)-3] ^ w[(i)-8] ^ w[(i)-14] ^ w[(i)-16], 1);
-  R16(SHA1_W, 16)
-  R16(SHA1_W, 32)
-  R16(SHA1_W, 48) R16(SHA1_W, 64)
+  R16(SHA1_W, 16);
+  R16(SHA1_W, 32);
+  R16(SHA1_W, 48);
+  R16(SHA1_W, 64);
 #define SHA1_STEP(i)                                 \
   if ((i) < 20)                                      \
     t = ((b & c) | (~b & d)) + 0x5A827999u;          \
@@ -103,8 +108,12 @@ static void sha1_compress(void* st, const uint8_t* p) {
   c = ROL32(b, 30);                                  \
   b = a;                                             \
   a = t;
-      R16(SHA1_STEP, 0) R16(SHA1_STEP, 16) R16(SHA1_STEP, 32) R16(SHA1_STEP, 48) R16(SHA1_STEP, 64)
-          h[0] += a;
+  R16(SHA1_STEP, 0);
+  R16(SHA1_STEP, 16);
+  R16(SHA1_STEP, 32);
+  R16(SHA1_STEP, 48);
+  R16(SHA1_STEP, 64);
+  h[0] += a;
   h[1] += b;
   h[2] += c;
   h[3] += d;
@@ -131,9 +140,9 @@ static void sha256_compress(void* st, const uint8_t* p) {
 #define S256_W(i)                                                                                 \
   w[i] = w[(i)-16] + (ROR32(w[(i)-15], 7) ^ ROR32(w[(i)-15], 18) ^ (w[(i)-15] >> 3)) + w[(i)-7] + \
          (ROR32(w[(i)-2], 17) ^ ROR32(w[(i)-2], 19) ^ (w[(i)-2] >> 10));
-  R16(S256_W, 16)
-  R16(S256_W, 32)
-  R16(S256_W, 48)
+  R16(S256_W, 16);
+  R16(S256_W, 32);
+  R16(S256_W, 48);
 #define S256_STEP(i)                                                                             \
   t1 = hh + (ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25)) + ((e & f) ^ (~e & g)) + k256[i] + w[i]; \
   t2 = (ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));              \
@@ -145,7 +154,11 @@ static void sha256_compress(void* st, const uint8_t* p) {
   c = b;                                                                                         \
   b = a;                                                                                         \
   a = t1 + t2;
-      R16(S256_STEP, 0) R16(S256_STEP, 16) R16(S256_STEP, 32) R16(S256_STEP, 48) h[0] += a;
+  R16(S256_STEP, 0);
+  R16(S256_STEP, 16);
+  R16(S256_STEP, 32);
+  R16(S256_STEP, 48);
+  h[0] += a;
   h[1] += b;
   h[2] += c;
   h[3] += d;
@@ -188,9 +201,10 @@ static void sha512_compress(void* st, const uint8_t* p) {
 #define S512_W(i)                                                                                \
   w[i] = w[(i)-16] + (ROR64(w[(i)-15], 1) ^ ROR64(w[(i)-15], 8) ^ (w[(i)-15] >> 7)) + w[(i)-7] + \
          (ROR64(w[(i)-2], 19) ^ ROR64(w[(i)-2], 61) ^ (w[(i)-2] >> 6));
-  R16(S512_W, 16)
-  R16(S512_W, 32)
-  R16(S512_W, 48) R16(S512_W, 64)
+  R16(S512_W, 16);
+  R16(S512_W, 32);
+  R16(S512_W, 48);
+  R16(S512_W, 64);
 #define S512_STEP(i)                                                                              \
   t1 = hh + (ROR64(e, 14) ^ ROR64(e, 18) ^ ROR64(e, 41)) + ((e & f) ^ (~e & g)) + k512[i] + w[i]; \
   t2 = (ROR64(a, 28) ^ ROR64(a, 34) ^ ROR64(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));              \
@@ -202,8 +216,12 @@ static void sha512_compress(void* st, const uint8_t* p) {
   c = b;                                                                                          \
   b = a;                                                                                          \
   a = t1 + t2;
-      R16(S512_STEP, 0) R16(S512_STEP, 16) R16(S512_STEP, 32) R16(S512_STEP, 48) R16(S512_STEP, 64)
-          h[0] += a;
+  R16(S512_STEP, 0);
+  R16(S512_STEP, 16);
+  R16(S512_STEP, 32);
+  R16(S512_STEP, 48);
+  R16(S512_STEP, 64);
+  h[0] += a;
   h[1] += b;
   h[2] += c;
   h[3] += d;
@@ -227,11 +245,11 @@ static void sha512_compress(void* st, const uint8_t* p) {
   x[c] += x[d];           \
   x[b] ^= x[c];           \
   x[b] = ROL32(x[b], 7);
-#define DOUBLE_ROUND(i)                                                               \
-  QR(0, 4, 8, 12)                                                                     \
-  QR(1, 5, 9, 13)                                                                     \
-  QR(2, 6, 10, 14) QR(3, 7, 11, 15) QR(0, 5, 10, 15) QR(1, 6, 11, 12) QR(2, 7, 8, 13) \
-      QR(3, 4, 9, 14)
+#define DOUBLE_ROUND(i) \
+  QR(0, 4, 8, 12)       \
+  QR(1, 5, 9, 13)       \
+  QR(2, 6, 10, 14)      \
+  QR(3, 7, 11, 15) QR(0, 5, 10, 15) QR(1, 6, 11, 12) QR(2, 7, 8, 13) QR(3, 4, 9, 14)
 static void chacha20_block(const uint32_t in[16], uint32_t out[16]) {
   uint32_t x[16];
   memcpy(x, in, sizeof x);
@@ -247,7 +265,9 @@ static void xtea_encrypt(uint32_t v[2], const uint32_t key[4]) {
   v0 += (((v1 << 4) ^ (v1 >> 5)) + v1) ^ (sum + key[sum & 3]); \
   sum += 0x9E3779B9u;                                          \
   v1 += (((v0 << 4) ^ (v0 >> 5)) + v0) ^ (sum + key[(sum >> 11) & 3]);
-  R16(XTEA_ROUND, 0) R16(XTEA_ROUND, 16) v[0] = v0;
+  R16(XTEA_ROUND, 0);
+  R16(XTEA_ROUND, 16);
+  v[0] = v0;
   v[1] = v1;
 }
 static void xtea_decrypt(uint32_t v[2], const uint32_t key[4]) {

@@ -15,62 +15,88 @@ typedef union {
 } value;
 
 /* Integer binary operators: name, expression on unsigned a and b of type T with width W. */
-#define INT_BINOPS(X, T, W)                                                                        \
-  X(ADD##W, T, (T)(a + b))                                                                         \
-  X(SUB##W, T, (T)(a - b))                                                                         \
-  X(MUL##W, T, (T)(a * b)) X(DIV##W, T, (T)(b ? a / b : 0)) X(REM##W, T, (T)(b ? a % b : 0))       \
-      X(AND##W, T, (T)(a & b)) X(OR##W, T, (T)(a | b)) X(XOR##W, T, (T)(a ^ b))                    \
-          X(SHL##W, T, (T)((T)a << (b % W))) X(SHR##W, T, (T)(a >> (b % W)))                       \
-              X(ROTL##W, T, (T)(b % W ? (T)((T)a << (b % W)) | (T)(a >> (W - b % W)) : a))         \
-                  X(MIN##W, T, (T)(a < b ? a : b)) X(MAX##W, T, (T)(a > b ? a : b))                \
-                      X(EQ##W, T, (T)(a == b)) X(NE##W, T, (T)(a != b)) X(LT##W, T, (T)(a < b))    \
-                          X(LE##W, T, (T)(a <= b)) X(GT##W, T, (T)(a > b))                         \
-                              X(GE##W, T, (T)(a >= b)) X(AVG##W, T, (T)((a & b) + ((a ^ b) >> 1))) \
-                                  X(ABSDIFF##W, T, (T)(a > b ? a - b : b - a))
+#define INT_BINOPS(X, T, W)                                                    \
+  X(ADD##W, T, (T)(a + b))                                                     \
+  X(SUB##W, T, (T)(a - b))                                                     \
+  X(MUL##W, T, (T)(a * b))                                                     \
+  X(DIV##W, T, (T)(b ? a / b : 0))                                             \
+  X(REM##W, T, (T)(b ? a % b : 0))                                             \
+  X(AND##W, T, (T)(a & b))                                                     \
+  X(OR##W, T, (T)(a | b))                                                      \
+  X(XOR##W, T, (T)(a ^ b))                                                     \
+  X(SHL##W, T, (T)((T)a << (b % W)))                                           \
+  X(SHR##W, T, (T)(a >> (b % W)))                                              \
+  X(ROTL##W, T, (T)(b % W ? (T)((T)a << (b % W)) | (T)(a >> (W - b % W)) : a)) \
+  X(MIN##W, T, (T)(a < b ? a : b))                                             \
+  X(MAX##W, T, (T)(a > b ? a : b))                                             \
+  X(EQ##W, T, (T)(a == b))                                                     \
+  X(NE##W, T, (T)(a != b))                                                     \
+  X(LT##W, T, (T)(a < b))                                                      \
+  X(LE##W, T, (T)(a <= b))                                                     \
+  X(GT##W, T, (T)(a > b))                                                      \
+  X(GE##W, T, (T)(a >= b))                                                     \
+  X(AVG##W, T, (T)((a & b) + ((a ^ b) >> 1))) X(ABSDIFF##W, T, (T)(a > b ? a - b : b - a))
 #define ALL_INT_BINOPS(X)   \
   INT_BINOPS(X, uint8_t, 8) \
   INT_BINOPS(X, uint16_t, 16) INT_BINOPS(X, uint32_t, 32) INT_BINOPS(X, uint64_t, 64)
 /* Floating point binary operators on doubles a and b; comparisons give 0.0 or 1.0. */
-#define FLOAT_BINOPS(X)                                                                     \
-  X(FADD, a + b)                                                                            \
-  X(FSUB, a - b)                                                                            \
-  X(FMUL, a* b) X(FDIV, b != 0 ? a / b : 0.0) X(FMIN, a < b ? a : b) X(FMAX, a > b ? a : b) \
-      X(FEQ, (double)(a == b)) X(FLT, (double)(a < b)) X(FLE, (double)(a <= b))             \
-          X(FHYPOT, sqrt(a* a + b * b))
+#define FLOAT_BINOPS(X)         \
+  X(FADD, a + b)                \
+  X(FSUB, a - b)                \
+  X(FMUL, a* b)                 \
+  X(FDIV, b != 0 ? a / b : 0.0) \
+  X(FMIN, a < b ? a : b)        \
+  X(FMAX, a > b ? a : b)        \
+  X(FEQ, (double)(a == b))      \
+  X(FLT, (double)(a < b)) X(FLE, (double)(a <= b)) X(FHYPOT, sqrt(a* a + b * b))
 /* Unary operators on value v (integer ops use v.u, float ops v.f). */
-#define UNOPS(X)                                                                                   \
-  X(NEG32, r.u = (uint32_t)(0u - (uint32_t)v.u))                                                   \
-  X(NOT32, r.u = (uint32_t) ~(uint32_t)v.u)                                                        \
-  X(NEG64, r.u = 0u - v.u) X(NOT64, r.u = ~v.u) X(INC, r.u = v.u + 1) X(DEC, r.u = v.u - 1)        \
-      X(POPCNT,                                                                                    \
-        {                                                                                          \
-          r.u = 0;                                                                                 \
-          for (uint64_t t = v.u; t; t &= t - 1) ++r.u;                                             \
-        }) X(CLZ64,                                                                                \
-             {                                                                                     \
-               r.u = 64;                                                                           \
-               for (uint64_t t = v.u; t; t >>= 1) --r.u;                                           \
-             })                                                                                    \
-          X(BSWAP32, r.u = (uint32_t)(((uint32_t)v.u >> 24) | (((uint32_t)v.u >> 8) & 0xff00u) |   \
-                                      (((uint32_t)v.u << 8) & 0xff0000u) | ((uint32_t)v.u << 24))) \
-              X(ISZERO, r.u = v.u == 0)                                                            \
-                  X(SEXT8, r.u = (v.u & 0x80u) ? (v.u | ~(uint64_t)0xff) : (v.u & 0xffu))          \
-                      X(FNEG, r.f = -v.f) X(FABS, r.f = fabs(v.f))                                 \
-                          X(FSQRT, r.f = v.f >= 0 ? sqrt(v.f) : 0.0) X(FFLOOR, r.f = floor(v.f))   \
-                              X(FSIN, r.f = sin(v.f)) X(FCOS, r.f = cos(v.f))                      \
-                                  X(I2F, r.f = (double)(int64_t)v.u)                               \
-                                      X(F2I, r.u = v.f != v.f       ? 0                            \
-                                                   : v.f >= 9.0e18  ? (uint64_t)INT64_MAX          \
-                                                   : v.f <= -9.0e18 ? (uint64_t)INT64_MIN          \
-                                                                    : (uint64_t)(int64_t)v.f)
+#define UNOPS(X)                                                                           \
+  X(NEG32, r.u = (uint32_t)(0u - (uint32_t)v.u))                                           \
+  X(NOT32, r.u = (uint32_t) ~(uint32_t)v.u)                                                \
+  X(NEG64, r.u = 0u - v.u)                                                                 \
+  X(NOT64, r.u = ~v.u)                                                                     \
+  X(INC, r.u = v.u + 1)                                                                    \
+  X(DEC, r.u = v.u - 1)                                                                    \
+  X(POPCNT, {                                                                              \
+    r.u = 0;                                                                               \
+    for (uint64_t t = v.u; t; t &= t - 1) ++r.u;                                           \
+  })                                                                                       \
+  X(CLZ64, {                                                                               \
+    r.u = 64;                                                                              \
+    for (uint64_t t = v.u; t; t >>= 1) --r.u;                                              \
+  })                                                                                       \
+  X(BSWAP32, r.u = (uint32_t)(((uint32_t)v.u >> 24) | (((uint32_t)v.u >> 8) & 0xff00u) |   \
+                              (((uint32_t)v.u << 8) & 0xff0000u) | ((uint32_t)v.u << 24))) \
+  X(ISZERO, r.u = v.u == 0)                                                                \
+  X(SEXT8, r.u = (v.u & 0x80u) ? (v.u | ~(uint64_t)0xff) : (v.u & 0xffu))                  \
+  X(FNEG, r.f = -v.f)                                                                      \
+  X(FABS, r.f = fabs(v.f))                                                                 \
+  X(FSQRT, r.f = v.f >= 0 ? sqrt(v.f) : 0.0)                                               \
+  X(FFLOOR, r.f = floor(v.f))                                                              \
+  X(FSIN, r.f = sin(v.f))                                                                  \
+  X(FCOS, r.f = cos(v.f))                                                                  \
+  X(I2F, r.f = (double)(int64_t)v.u)                                                       \
+  X(F2I, r.u = v.f != v.f       ? 0                                                        \
+               : v.f >= 9.0e18  ? (uint64_t)INT64_MAX                                      \
+               : v.f <= -9.0e18 ? (uint64_t)INT64_MIN                                      \
+                                : (uint64_t)(int64_t)v.f)
 /* Everything else, with its immediate count and stack effect (pops, pushes). */
-#define OTHER_OPS(X)                                                                          \
-  X(HALT, 0, 0, 0)                                                                            \
-  X(PUSH, 1, 0, 1)                                                                            \
-  X(DUP, 0, 1, 2) X(DROP, 0, 1, 0) X(SWAP, 0, 2, 2) X(OVER, 0, 2, 3) X(ROT, 0, 3, 3)          \
-      X(LOAD, 1, 0, 1) X(STORE, 1, 1, 0) X(MLOAD, 0, 1, 1) X(MSTORE, 0, 2, 0) X(JMP, 1, 0, 0) \
-          X(JZ, 1, 1, 0) X(JNZ, 1, 1, 0) X(CALL, 1, 0, 0) X(RET, 0, 0, 0) X(PRINT, 0, 1, 0)   \
-              X(FPRINT, 0, 1, 0) X(NOP, 0, 0, 0)
+#define OTHER_OPS(X) \
+  X(HALT, 0, 0, 0)   \
+  X(PUSH, 1, 0, 1)   \
+  X(DUP, 0, 1, 2)    \
+  X(DROP, 0, 1, 0)   \
+  X(SWAP, 0, 2, 2)   \
+  X(OVER, 0, 2, 3)   \
+  X(ROT, 0, 3, 3)    \
+  X(LOAD, 1, 0, 1)   \
+  X(STORE, 1, 1, 0)  \
+  X(MLOAD, 0, 1, 1)  \
+  X(MSTORE, 0, 2, 0) \
+  X(JMP, 1, 0, 0)    \
+  X(JZ, 1, 1, 0)     \
+  X(JNZ, 1, 1, 0)    \
+  X(CALL, 1, 0, 0) X(RET, 0, 0, 0) X(PRINT, 0, 1, 0) X(FPRINT, 0, 1, 0) X(NOP, 0, 0, 0)
 
 enum opcode {
 #define E_INT(n, T, e) OP_##n,
