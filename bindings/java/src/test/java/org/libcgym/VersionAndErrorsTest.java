@@ -13,8 +13,15 @@ import org.junit.jupiter.api.Test;
 class VersionAndErrorsTest {
   @Test
   void versions() {
-    assertEquals("0.2.0", Cgym.version());
-    assertEquals(100, Cgym.versionNumber());
+    // The artifact's version is the library's (scripts/check-versions.sh keeps pom.xml in step
+    // with cgym.h), and the number encodes the same MAJOR.MINOR.PATCH.
+    assertEquals(System.getProperty("cgym.project.version"), Cgym.version());
+    String[] parts = Cgym.version().split("\\.");
+    assertEquals(
+        Integer.parseInt(parts[0]) * 10000
+            + Integer.parseInt(parts[1]) * 100
+            + Integer.parseInt(parts[2]),
+        Cgym.versionNumber());
     assertEquals(Cgym.versionNumber() / 10000, Cgym.headerVersionNumber() / 10000);
     assertEquals("0.2.5", Cgym.protocolVersion());
   }
