@@ -40,6 +40,7 @@ done
 
 export CGYM_EXAMPLE_SERVICE=$root/build/release/services/example_cc/cgym-example-service-cc
 export CGYM_EXAMPLE_SERVICE_C=$root/build/release/services/example/cgym-example-service
+export CGYM_LLVM_SERVICE=$root/build/release/services/llvm/cgym-llvm-service
 run "C and C++ tests" ctest --test-dir build/release -j2 --output-on-failure --timeout 300
 run "C and C++ tests under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
@@ -54,9 +55,10 @@ run "C and C++ tests under TSan" env \
   TSAN_OPTIONS="$tsan_options:suppressions=$root/tests/tsan.supp" \
   ctest --test-dir build/tsan -j2 --output-on-failure --timeout 600
 run "Python: lifecycle and protocol" build/venv-test/bin/python -m pytest -p no:cacheprovider \
-  tests/python --ignore=tests/python/test_compiler_gym_client.py
+  tests/python --ignore=tests/python/test_compiler_gym_client.py \
+  --ignore=tests/python/test_compiler_gym_llvm.py
 run "Python: CompilerGym 0.2.5's own client" build/venv-compiler-gym/bin/python -m pytest \
-  -p no:cacheprovider tests/python/test_compiler_gym_client.py
+  -p no:cacheprovider tests/python/test_compiler_gym_client.py tests/python/test_compiler_gym_llvm.py
 
 run "Python binding: install" scripts/install-python-binding.sh
 run "Python binding" build/venv-python/bin/python -m pytest -p no:cacheprovider bindings/python/tests

@@ -352,3 +352,29 @@ def service(launcher) -> Service:
     Teardown sends SIGTERM and waits (bounded, killed on timeout).
     """
     return launcher.start_service()
+
+
+LLVM_SERVICE_ENV_VAR = "CGYM_LLVM_SERVICE"
+# Where scripts/build.sh build/release puts the LLVM service, used when the variable is unset.
+LLVM_SERVICE_DEFAULT = REPO_ROOT / "build" / "release" / "services" / "llvm" / "cgym-llvm-service"
+
+
+@pytest.fixture(scope="session")
+def llvm_service_binary() -> Path:
+    """The LLVM service binary: $CGYM_LLVM_SERVICE, else build/release's.
+
+    Unset and not built (LLVM 16 is optional): the tests that use it are skipped. Set to a path
+    that is not an executable: they fail, since a typo must not pass as a skip.
+    """
+    value = os.environ.get(LLVM_SERVICE_ENV_VAR)
+    if not value:
+        if not LLVM_SERVICE_DEFAULT.is_file():
+            pytest.skip(
+                f"${LLVM_SERVICE_ENV_VAR} is not set and {LLVM_SERVICE_DEFAULT} does not exist "
+                "(build with LLVM 16, or set the variable to cgym-llvm-service)"
+            )
+        value = str(LLVM_SERVICE_DEFAULT)
+    path = Path(value).resolve()
+    if not path.is_file() or not os.access(path, os.X_OK):
+        pytest.fail(f"${LLVM_SERVICE_ENV_VAR}={value!r} is not an executable file", pytrace=False)
+    return path
