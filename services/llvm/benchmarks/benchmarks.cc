@@ -278,21 +278,20 @@ Status resolveFile(const std::string& uri, const ResolveOptions& options, Resolv
 
 // Build with the benchmark's bitcode, $IN, into a.out and run ./a.out, as CompilerGym's
 // runnable datasets do. The service runs them through a shell, with CC and IN set.
-compiler_gym::BenchmarkDynamicConfig runnableConfig(const std::vector<std::string>& buildFlags,
-                                                    const std::vector<std::string>& runArgs) {
-  compiler_gym::BenchmarkDynamicConfig config;
-  compiler_gym::Command* build = config.mutable_build_cmd();
-  build->add_argument("$CC");
-  build->add_argument("$IN");
-  for (const std::string& flag : systemIncludeFlags()) build->add_argument(flag);
-  for (const std::string& flag : buildFlags) build->add_argument(flag);
-  build->add_outfile("a.out");
-  build->set_timeout_seconds(kBuildTimeoutSeconds);
-  compiler_gym::Command* run = config.mutable_run_cmd();
-  run->add_argument("./a.out");
-  for (const std::string& arg : runArgs) run->add_argument(arg);
-  run->add_infile("a.out");
-  run->set_timeout_seconds(kRunTimeoutSeconds);
+DynamicConfig runnableConfig(const std::vector<std::string>& buildFlags,
+                             const std::vector<std::string>& runArgs) {
+  DynamicConfig config;
+  Command& build = config.build;
+  build.argument = {"$CC", "$IN"};
+  for (const std::string& flag : systemIncludeFlags()) build.argument.push_back(flag);
+  for (const std::string& flag : buildFlags) build.argument.push_back(flag);
+  build.outfile.push_back("a.out");
+  build.timeoutSeconds = kBuildTimeoutSeconds;
+  Command& run = config.run;
+  run.argument.push_back("./a.out");
+  for (const std::string& arg : runArgs) run.argument.push_back(arg);
+  run.infile.push_back("a.out");
+  run.timeoutSeconds = kRunTimeoutSeconds;
   return config;
 }
 

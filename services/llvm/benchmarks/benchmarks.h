@@ -5,7 +5,9 @@
 // (build and run commands). See docs/llvm.md.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "common/status.h"
-#include "compiler_gym_service.pb.h"
 
 namespace llvm {
 class LLVMContext;
@@ -60,11 +61,29 @@ struct ResolveOptions {
   static std::filesystem::path defaultLlvmToolsDirectory();
 };
 
+// CompilerGym's Command and BenchmarkDynamicConfig messages as plain data, so that the
+// environment's core does not depend on the protocol's generated code (the in-process plugin
+// cannot hold a second copy of it; see docs/llvm.md).
+struct Command {
+  std::vector<std::string> argument;
+  std::map<std::string, std::string> env;
+  int32_t timeoutSeconds = 0;  // 0: the runner's default
+  std::vector<std::string> infile;
+  std::vector<std::string> outfile;
+};
+
+struct DynamicConfig {
+  Command build;
+  Command run;
+  std::vector<Command> preRun;
+  std::vector<Command> postRun;
+};
+
 struct ResolvedBenchmark {
   // The program as bitcode, not yet normalised (parseBenchmark() does that).
   std::string bitcode;
   // Build and run commands, for the programs that can be run (csmith-v0, cgym-v0).
-  std::optional<compiler_gym::BenchmarkDynamicConfig> dynamicConfig;
+  std::optional<DynamicConfig> dynamicConfig;
 };
 
 // Resolves a benchmark given by URI alone:

@@ -407,18 +407,18 @@ TEST_F(ResolveTest, CsmithSeedsGiveRunnablePrograms) {
     ASSERT_NE(module, nullptr) << uri;
     EXPECT_NE(module->getFunction("main"), nullptr) << uri;
     ASSERT_TRUE(benchmark.dynamicConfig.has_value()) << uri;
-    const compiler_gym::BenchmarkDynamicConfig& config = *benchmark.dynamicConfig;
-    ASSERT_GE(config.build_cmd().argument_size(), 2);
-    EXPECT_EQ(config.build_cmd().argument(0), "$CC");
-    EXPECT_EQ(config.build_cmd().argument(1), "$IN");
-    EXPECT_EQ(config.build_cmd().timeout_seconds(), 60);
-    ASSERT_EQ(config.build_cmd().outfile_size(), 1);
-    EXPECT_EQ(config.build_cmd().outfile(0), "a.out");
-    ASSERT_EQ(config.run_cmd().argument_size(), 1);
-    EXPECT_EQ(config.run_cmd().argument(0), "./a.out");
-    EXPECT_EQ(config.run_cmd().timeout_seconds(), 300);
-    ASSERT_EQ(config.run_cmd().infile_size(), 1);
-    EXPECT_EQ(config.run_cmd().infile(0), "a.out");
+    const DynamicConfig& config = *benchmark.dynamicConfig;
+    ASSERT_GE(config.build.argument.size(), 2u);
+    EXPECT_EQ(config.build.argument[0], "$CC");
+    EXPECT_EQ(config.build.argument[1], "$IN");
+    EXPECT_EQ(config.build.timeoutSeconds, 60);
+    ASSERT_EQ(config.build.outfile.size(), 1u);
+    EXPECT_EQ(config.build.outfile[0], "a.out");
+    ASSERT_EQ(config.run.argument.size(), 1u);
+    EXPECT_EQ(config.run.argument[0], "./a.out");
+    EXPECT_EQ(config.run.timeoutSeconds, 300);
+    ASSERT_EQ(config.run.infile.size(), 1u);
+    EXPECT_EQ(config.run.infile[0], "a.out");
   }
 }
 
@@ -438,7 +438,7 @@ TEST_F(ResolveTest, CsmithBuildCommandBuildsTheProgram) {
   write(files_.path() / "out.bc", benchmark.bitcode);
   std::string command = "cd '" + files_.path().string() + "' && export CC='" +
                         (options_.llvmToolsDirectory / "clang").string() + "' IN=out.bc &&";
-  for (const std::string& argument : benchmark.dynamicConfig->build_cmd().argument()) {
+  for (const std::string& argument : benchmark.dynamicConfig->build.argument) {
     command += " " + argument;
   }
   CommandResult result;
@@ -580,17 +580,17 @@ TEST_F(FakeDatasetTest, ProgramWithManifestEntry) {
   ASSERT_NE(module, nullptr);
   EXPECT_NE(module->getFunction("main"), nullptr);
   ASSERT_TRUE(benchmark.dynamicConfig.has_value());
-  const compiler_gym::Command& build = benchmark.dynamicConfig->build_cmd();
-  ASSERT_GE(build.argument_size(), 4);
-  EXPECT_EQ(build.argument(0), "$CC");
-  EXPECT_EQ(build.argument(1), "$IN");
-  EXPECT_EQ(build.argument(build.argument_size() - 2), "-lm");
-  EXPECT_EQ(build.argument(build.argument_size() - 1), "-DX=1");
-  const compiler_gym::Command& run = benchmark.dynamicConfig->run_cmd();
-  ASSERT_EQ(run.argument_size(), 3);
-  EXPECT_EQ(run.argument(0), "./a.out");
-  EXPECT_EQ(run.argument(1), "3");
-  EXPECT_EQ(run.argument(2), "x y");
+  const Command& build = benchmark.dynamicConfig->build;
+  ASSERT_GE(build.argument.size(), 4u);
+  EXPECT_EQ(build.argument[0], "$CC");
+  EXPECT_EQ(build.argument[1], "$IN");
+  EXPECT_EQ(build.argument[build.argument.size() - 2], "-lm");
+  EXPECT_EQ(build.argument[build.argument.size() - 1], "-DX=1");
+  const Command& run = benchmark.dynamicConfig->run;
+  ASSERT_EQ(run.argument.size(), 3u);
+  EXPECT_EQ(run.argument[0], "./a.out");
+  EXPECT_EQ(run.argument[1], "3");
+  EXPECT_EQ(run.argument[2], "x y");
 }
 
 TEST_F(FakeDatasetTest, ManifestKeyedByNameWithStrings) {
@@ -598,16 +598,16 @@ TEST_F(FakeDatasetTest, ManifestKeyedByNameWithStrings) {
   ResolvedBenchmark benchmark;
   ASSERT_NE(resolveAndParse("benchmark://cgym-v0/hello", &benchmark), nullptr);
   ASSERT_TRUE(benchmark.dynamicConfig.has_value());
-  const compiler_gym::Command& run = benchmark.dynamicConfig->run_cmd();
-  ASSERT_EQ(run.argument_size(), 3);
-  EXPECT_EQ(run.argument(2), "2");
+  const Command& run = benchmark.dynamicConfig->run;
+  ASSERT_EQ(run.argument.size(), 3u);
+  EXPECT_EQ(run.argument[2], "2");
 }
 
 TEST_F(FakeDatasetTest, ProgramWithoutManifest) {
   ResolvedBenchmark benchmark;
   ASSERT_NE(resolveAndParse("benchmark://cgym-v0/hello", &benchmark), nullptr);
   ASSERT_TRUE(benchmark.dynamicConfig.has_value());
-  EXPECT_EQ(benchmark.dynamicConfig->run_cmd().argument_size(), 1);
+  EXPECT_EQ(benchmark.dynamicConfig->run.argument.size(), 1u);
 }
 
 TEST_F(FakeDatasetTest, InvalidManifestIsAnInternalError) {
@@ -662,11 +662,11 @@ TEST_F(ResolveTest, BundledDataset) {
     write(files_.path() / "out.bc", benchmark.bitcode);
     std::string command = "cd '" + files_.path().string() + "' && export CC='" +
                           (options_.llvmToolsDirectory / "clang").string() + "' IN=out.bc &&";
-    for (const std::string& argument : benchmark.dynamicConfig->build_cmd().argument()) {
+    for (const std::string& argument : benchmark.dynamicConfig->build.argument) {
       command += " " + argument;
     }
     command += " &&";
-    for (const std::string& argument : benchmark.dynamicConfig->run_cmd().argument()) {
+    for (const std::string& argument : benchmark.dynamicConfig->run.argument) {
       command += " " + argument;
     }
     CommandResult result;

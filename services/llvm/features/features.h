@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "common/status.h"
-#include "compiler_gym_service.pb.h"
 
 namespace llvm {
 class Module;
@@ -51,13 +50,18 @@ std::string irSha1(const llvm::Module& module);
 // fails. Messages start with "Failed to compute .text size cost", as CompilerGym's do.
 cgym::Status objectTextSizeBytes(const llvm::Module& module, int64_t* bytes);
 
-// LexedIr: the printed IR cut into tokens by LLVM's assembly lexer. `*out` becomes a dict
-// event of four aligned lists: "token_id" (int64 tensor: the lexer's token kind number),
-// "token_kind" (string tensor: the kind's name, e.g. "kw_define", "LocalVar"),
-// "token_category" (string tensor: "marker", "keyword", "uintval", "strval", "type",
-// "apfloat" or "apsint") and "token_value" (string tensor: the token's value, empty for
-// keywords). Error: INVALID_ARGUMENT if `out` is null.
-cgym::Status lexedIr(const llvm::Module& module, compiler_gym::Event* out);
+// LexedIr: the printed IR cut into tokens by LLVM's assembly lexer, as four aligned lists:
+// the lexer's token kind number, the kind's name (e.g. "kw_define", "LocalVar"), its category
+// ("marker", "keyword", "uintval", "strval", "type", "apfloat" or "apsint") and the token's
+// value (empty for keywords). Sessions send it as a dict event of four tensors "token_id",
+// "token_kind", "token_category" and "token_value". Error: INVALID_ARGUMENT if `out` is null.
+struct LexedIr {
+  std::vector<int64_t> id;
+  std::vector<std::string> kind;
+  std::vector<std::string> category;
+  std::vector<std::string> value;
+};
+cgym::Status lexedIr(const llvm::Module& module, LexedIr* out);
 
 // CpuInfo: the host CPU as a JSON object with "name", "cores_count" and, for each cache level
 // l1i, l1d, l2, l3 and l4, "<level>_cache_size" (bytes, -1 when the machine has no such

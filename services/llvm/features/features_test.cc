@@ -665,30 +665,16 @@ struct Token {
 };
 
 std::vector<Token> lex(const llvm::Module& module) {
-  compiler_gym::Event event;
-  EXPECT_TRUE(lexedIr(module, &event).ok());
-  EXPECT_TRUE(event.has_event_dict());
-  const auto& dict = event.event_dict().event();
-  EXPECT_EQ(dict.size(), 4u);
-  const auto& ids = dict.at("token_id").int64_tensor();
-  const auto& kinds = dict.at("token_kind").string_tensor();
-  const auto& categories = dict.at("token_category").string_tensor();
-  const auto& values = dict.at("token_value").string_tensor();
-  const int n = ids.value_size();
-  EXPECT_EQ(kinds.value_size(), n);
-  EXPECT_EQ(categories.value_size(), n);
-  EXPECT_EQ(values.value_size(), n);
-  for (const auto* shape : {&ids.shape(), &kinds.shape(), &categories.shape(), &values.shape()}) {
-    EXPECT_EQ(shape->size(), 1);
-    if (shape->size() == 1) {
-      EXPECT_EQ(shape->Get(0), static_cast<uint64_t>(n));
-    }
-  }
+  LexedIr lexed;
+  EXPECT_TRUE(lexedIr(module, &lexed).ok());
+  const size_t n = lexed.id.size();
+  EXPECT_EQ(lexed.kind.size(), n);
+  EXPECT_EQ(lexed.category.size(), n);
+  EXPECT_EQ(lexed.value.size(), n);
   std::vector<Token> tokens;
-  for (int i = 0;
-       i < n && i < kinds.value_size() && i < categories.value_size() && i < values.value_size();
-       ++i) {
-    tokens.push_back({ids.value(i), kinds.value(i), categories.value(i), values.value(i)});
+  for (size_t i = 0;
+       i < n && i < lexed.kind.size() && i < lexed.category.size() && i < lexed.value.size(); ++i) {
+    tokens.push_back({lexed.id[i], lexed.kind[i], lexed.category[i], lexed.value[i]});
   }
   return tokens;
 }

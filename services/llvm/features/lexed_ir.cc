@@ -82,20 +82,15 @@ std::string tokenValue(const llvm::LLLexer& lexer, Category category) {
 
 }  // namespace
 
-cgym::Status lexedIr(const llvm::Module& module, compiler_gym::Event* out) {
-  if (!out) return Status(StatusCode::kInvalidArgument, "LexedIr: no output event");
+cgym::Status lexedIr(const llvm::Module& module, LexedIr* out) {
+  if (!out) return Status(StatusCode::kInvalidArgument, "LexedIr: no output");
   std::string ir;
   {
     llvm::raw_string_ostream os(ir);
     module.print(os, /*AAW=*/nullptr);
   }
 
-  compiler_gym::Event ids, kinds, categories, values;
-  auto* idTensor = ids.mutable_int64_tensor();
-  auto* kindTensor = kinds.mutable_string_tensor();
-  auto* categoryTensor = categories.mutable_string_tensor();
-  auto* valueTensor = values.mutable_string_tensor();
-
+  LexedIr tokens;
   // Types are interned in a context of the lexer's own, so the module's context is only read.
   llvm::LLVMContext context;
   llvm::SourceMgr sourceManager;
@@ -103,24 +98,13 @@ cgym::Status lexedIr(const llvm::Module& module, compiler_gym::Event* out) {
   llvm::LLLexer lexer(ir, sourceManager, diagnostic, context);
   // As CompilerGym does, lexing stops at the end of the text, and error tokens are kept.
   for (llvm::lltok::Kind kind = lexer.Lex(); kind != llvm::lltok::Eof; kind = lexer.Lex()) {
-    idTensor->add_value(static_cast<int64_t>(kind));
-    kindTensor->add_value(kTokenKindNames[kind]);
+    tokens.id.push_back(static_cast<int64_t>(kind));
+    tokens.kind.emplace_back(kTokenKindNames[kind]);
     const Category category = tokenCategory(kind);
-    categoryTensor->add_value(kCategoryNames[static_cast<size_t>(category)]);
-    valueTensor->add_value(tokenValue(lexer, category));
+    tokens.category.emplace_back(kCategoryNames[static_cast<size_t>(category)]);
+    tokens.value.push_back(tokenValue(lexer, category));
   }
-  const auto count = static_cast<uint64_t>(idTensor->value_size());
-  for (compiler_gym::Event* list : {&ids, &kinds, &categories, &values}) {
-    if (list->has_int64_tensor()) list->mutable_int64_tensor()->add_shape(count);
-    if (list->has_string_tensor()) list->mutable_string_tensor()->add_shape(count);
-  }
-
-  out->Clear();
-  auto& dict = *out->mutable_event_dict()->mutable_event();
-  dict["token_id"] = std::move(ids);
-  dict["token_kind"] = std::move(kinds);
-  dict["token_category"] = std::move(categories);
-  dict["token_value"] = std::move(values);
+  *out = std::move(tokens);
   return Status::OK();
 }
 

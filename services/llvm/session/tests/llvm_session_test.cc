@@ -525,7 +525,6 @@ TEST_F(LlvmSessionTest, ObservationInvariants) {
   EXPECT_EQ(observe(*session, "Runtime").double_tensor().value_size(), 0);
   EXPECT_EQ(observe(*session, "Buildtime").double_tensor().value_size(), 0);
 
-#ifdef CGYM_LLVM_HAVE_FEATURES
   const Event instCount = observe(*session, "InstCount");
   ASSERT_EQ(instCount.int64_tensor().value_size(), 70);
   EXPECT_EQ(instCount.int64_tensor().shape(0), 70u);
@@ -546,14 +545,8 @@ TEST_F(LlvmSessionTest, ObservationInvariants) {
   for (const char* key : {"token_id", "token_kind", "token_category", "token_value"}) {
     EXPECT_EQ(lexed.event_dict().event().count(key), 1u) << key;
   }
-#else
-  Event unused;
-  Status status = session->computeObservation(spaceNamed("InstCount"), unused);
-  EXPECT_EQ(status.code(), StatusCode::kUnimplemented);
-#endif
 }
 
-#ifdef CGYM_LLVM_HAVE_BENCHMARKS
 // A program given by URI is resolved by the benchmark loader, with its build and run commands.
 TEST_F(LlvmSessionTest, ProgramFromTheBundledDataset) {
   Benchmark benchmark;
@@ -581,10 +574,8 @@ TEST_F(LlvmSessionTest, ProgramFromTheBundledDataset) {
   for (double seconds : runtime.double_tensor().value()) EXPECT_GT(seconds, 0);
   const int64_t textSize = observe(*session, "TextSizeBytes").int64_value();
   EXPECT_GT(textSize, 0);
-#ifdef CGYM_LLVM_HAVE_FEATURES
   // A linked binary holds more than the object file.
   EXPECT_GT(textSize, observe(*session, "ObjectTextSizeBytes").int64_value());
-#endif
   const int64_t o0 = observe(*session, "TextSizeO0").int64_value();
   EXPECT_EQ(o0, textSize);
   EXPECT_GT(observe(*session, "TextSizeOz").int64_value(), 0);
@@ -603,7 +594,6 @@ TEST_F(LlvmSessionTest, ProgramFromTheBundledDataset) {
   bool noEffect = false;
   for (int a : {53, 10, 39, 103, 111}) ASSERT_OK(step(*session, a, &noEffect));
 }
-#endif
 
 TEST_F(LlvmSessionTest, BuildableBenchmark) {
   auto session = newSession();
@@ -616,19 +606,14 @@ TEST_F(LlvmSessionTest, BuildableBenchmark) {
   // "$CC" alone has no input: the build fails, and the observations that need it say why.
   Event unused;
   Status status = session->computeObservation(spaceNamed("Runtime"), unused);
-#ifdef CGYM_LLVM_HAVE_BENCHMARKS
   EXPECT_EQ(status.code(), StatusCode::kInternal) << status.message();
   EXPECT_EQ(status.message().rfind("Build command exited with status 1", 0), 0u)
       << status.message();
   EXPECT_NE(status.message().find("no input files"), std::string::npos) << status.message();
   status = session->computeObservation(spaceNamed("Buildtime"), unused);
   EXPECT_EQ(status.code(), StatusCode::kInternal) << status.message();
-#else
-  EXPECT_EQ(status.code(), StatusCode::kUnimplemented) << status.message();
-#endif
 }
 
-#ifdef CGYM_LLVM_HAVE_BENCHMARKS
 // The errors of builds and runs name the command and what went wrong.
 TEST_F(LlvmSessionTest, BuildAndRunErrors) {
   auto withConfig = [&](const std::function<void(BenchmarkDynamicConfig*)>& configure) {
@@ -675,7 +660,7 @@ TEST_F(LlvmSessionTest, BuildAndRunErrors) {
     config->mutable_build_cmd()->add_argument("true");
     config->mutable_run_cmd()->add_argument("cat data.txt >/dev/null");
     config->mutable_run_cmd()->add_infile("data.txt");
-    Command* pre = config->add_pre_run_cmd();
+    compiler_gym::Command* pre = config->add_pre_run_cmd();
     pre->add_argument("echo 1 >data.txt");
     pre->add_outfile("data.txt");
   });
@@ -689,7 +674,6 @@ TEST_F(LlvmSessionTest, BuildAndRunErrors) {
   status = error(*session, "Buildtime");
   EXPECT_EQ(status.code(), StatusCode::kDeadlineExceeded) << status.message();
 }
-#endif
 
 TEST_F(LlvmSessionTest, ForkIsIndependent) {
   auto parent = started(programs_[2]);
