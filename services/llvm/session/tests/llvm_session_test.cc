@@ -2,6 +2,7 @@
 // LlvmSession: its spaces, every action on small C programs (the module verifies after each,
 // and action_had_no_effect matches an independent before/after comparison), observations,
 // forks, session parameters, errors, and the service binary driven over gRPC.
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 #include <llvm/Bitcode/BitcodeReader.h>
 #include <llvm/IR/LLVMContext.h>
@@ -530,8 +531,19 @@ TEST_F(LlvmSessionTest, ObservationInvariants) {
   EXPECT_EQ(instCount.int64_tensor().shape(0), 70u);
   EXPECT_EQ(instCount.int64_tensor().value(0),
             observe(*session, "IrInstructionCount").int64_value());
+  // TotalInsts (0) is the sum of the 67 opcode counters (3..69); blocks and functions > 0.
+  int64_t opcodes = 0;
+  for (int i = 3; i < 70; ++i) opcodes += instCount.int64_tensor().value(i);
+  EXPECT_EQ(instCount.int64_tensor().value(0), opcodes);
+  EXPECT_GT(instCount.int64_tensor().value(1), 0);
+  EXPECT_GT(instCount.int64_tensor().value(2), 0);
   const Event autophase = observe(*session, "Autophase");
   EXPECT_EQ(autophase.int64_tensor().value_size(), 56);
+  for (int64_t value : autophase.int64_tensor().value()) EXPECT_GE(value, 0);
+  EXPECT_GE(observe(*session, "IrInstructionCountO0").int64_value(),
+            observe(*session, "IrInstructionCountOz").int64_value());
+  EXPECT_GE(observe(*session, "ObjectTextSizeO0").int64_value(),
+            observe(*session, "ObjectTextSizeOz").int64_value());
   const int64_t size = observe(*session, "ObjectTextSizeBytes").int64_value();
   EXPECT_GT(size, 0);
   EXPECT_EQ(observe(*session, "TextSizeBytes").int64_value(), size);
@@ -797,6 +809,25 @@ TEST_F(LlvmSessionTest, InvalidActions) {
   status = session->applyAction(text, end, space, noEffect);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "Action out of range: not an int64");
+}
+
+// The deterministic spaces give the same values in two sessions that take the same actions.
+TEST_F(LlvmSessionTest, DeterministicSpacesAreDeterministic) {
+  auto first = started(programs_[1]);
+  auto second = started(programs_[1]);
+  bool noEffect = false;
+  for (int64_t action : {103, 53, 10, 39, 53}) {  // mem2reg, instcombine, simplifycfg, gvn, ...
+    ASSERT_OK(step(*first, action, &noEffect));
+    ASSERT_OK(step(*second, action, &noEffect));
+  }
+  for (const ObservationSpace& space : first->getObservationSpaces()) {
+    if (!space.deterministic() || space.platform_dependent()) continue;
+    // Compared as messages: LexedIr's dict is a protobuf map, whose serialized order is not
+    // fixed.
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(observe(*first, space.name()),
+                                                                   observe(*second, space.name())))
+        << space.name();
+  }
 }
 
 TEST_F(LlvmSessionTest, BadBenchmarks) {
