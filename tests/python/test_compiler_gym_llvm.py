@@ -571,3 +571,24 @@ def test_llvm_env_fork(llvm_env, program):
         assert llvm_env.commandline() == "opt -mem2reg input.bc -o output.bc"
     finally:
         fkd.close()
+
+
+def test_client_recovers_from_a_dead_service(client_env):
+    """A pass that crashes LLVM kills only the service process: CompilerGym's client sees a dead
+    service, and the next reset starts a new one (simulated by killing the process)."""
+    client_env.reset()
+    mem2reg = list(client_env.action_space.names).index("-mem2reg")
+    client_env.step(mem2reg)
+    process = client_env.service.connection.process
+    old_pid = process.pid
+    process.kill()
+    process.wait(timeout=10)
+    # The episode is lost with its process: the step fails (CompilerGym reports it in info).
+    _, _, done, info = client_env.step(mem2reg)
+    assert done
+    assert info.get("error_details")
+    client_env.reset()
+    assert client_env.service.connection.process.pid != old_pid
+    _, _, done, info = client_env.step(mem2reg)
+    assert not done, info
+    assert not info["action_had_no_effect"]
