@@ -33,6 +33,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -113,6 +114,27 @@ Status verify(const llvm::Module& module) {
     return Status(StatusCode::kDataLoss, "Failed to verify module: " + message);
   }
   return Status::OK();
+}
+
+// The actions whose passes may change the module and still report every analysis preserved:
+// renaming (instnamer, name-anon-globals, canonicalize-aliases) and stripping names or debug
+// information (strip*, add-discriminators). The every-action test found instnamer, strip and
+// strip-nondebug doing so; the others are here because they touch only what analyses ignore.
+bool mayChangeWhilePreservingAll(int index) {
+  static const std::vector<bool> table = [] {
+    const std::set<std::string> flags = {"-add-discriminators",
+                                         "-canonicalize-aliases",
+                                         "-instnamer",
+                                         "-name-anon-globals",
+                                         "-strip",
+                                         "-strip-debug-declare",
+                                         "-strip-dead-prototypes",
+                                         "-strip-nondebug"};
+    std::vector<bool> out;
+    for (const ActionInfo& action : actionTable()) out.push_back(flags.count(action.flag) > 0);
+    return out;
+  }();
+  return table[index];
 }
 
 Status parseInt(const std::string& key, const std::string& value, int64_t* out) {
@@ -427,6 +449,16 @@ Status Session::runPipeline(int index, bool* changed) {
     return Status(StatusCode::kDeadlineExceeded,
                   "Action " + std::string(actionTable()[index].flag) +
                       " exceeded the time limit of " + seconds.str() + " seconds");
+  }
+  // A pass that preserved every analysis did not change the module, by the pass manager's
+  // contract (analyses would go stale otherwise), except for passes that only rename or strip
+  // names and debug information, which analyses do not see: for those, and for every pass that
+  // claims a change (some claim changes they did not make), the fingerprint decides. So a step
+  // without effect costs no bitcode write. tests/llvm_env_test.cc checks the flag against
+  // the module on every action and program.
+  if (job->allPreserved && !mayChangeWhilePreservingAll(index)) {
+    *changed = false;
+    return Status::OK();
   }
   CGYM_RETURN_IF_ERROR(updateFingerprint(changed));
   // A pass that claims to preserve everything but changed the module (instnamer, strip, ...)
