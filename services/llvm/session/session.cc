@@ -28,6 +28,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -151,6 +152,52 @@ Status parseInt(const std::string& key, const std::string& value, int64_t* out) 
 }
 
 }  // namespace
+
+// A thread that runs a session's actions, one at a time: a session keeps one for its life
+// (starting a thread per action cost more than a cheap pass). Destroying the Worker lets the
+// thread finish its current job, if any, and end.
+class Session::Worker {
+ public:
+  Worker() : state_(std::make_shared<State>()) {
+    std::thread([state = state_] { state->loop(); }).detach();
+  }
+  ~Worker() {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stop = true;
+    state_->wake.notify_all();
+  }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void post(std::function<void()> job) {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->job = std::move(job);
+    state_->wake.notify_all();
+  }
+
+ private:
+  struct State {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::function<void()> job;
+    bool stop = false;
+
+    void loop() {
+      std::unique_lock<std::mutex> lock(mutex);
+      for (;;) {
+        wake.wait(lock, [&] { return stop || job; });
+        if (!job) return;  // stopped and idle
+        std::function<void()> next = std::move(job);
+        job = nullptr;
+        lock.unlock();
+        next();
+        next = nullptr;  // release what the job holds (the engine) before waiting again
+        lock.lock();
+      }
+    }
+  };
+  std::shared_ptr<State> state_;  // shared with the thread, which may outlive the Worker
+};
 
 // The LLVM state of a session: a context of its own (sessions run in parallel on different
 // threads, and a context is single-threaded), the module, and one PassBuilder with its four
@@ -404,9 +451,10 @@ Status Session::runPipeline(int index, bool* changed) {
   llvm::ModulePassManager* mpm = nullptr;
   CGYM_RETURN_IF_ERROR(engine_->pipeline(index, &mpm));
 
-  // The pass runs on a worker thread so that the session can give up waiting for it. A pass
-  // cannot be stopped: on a timeout the worker keeps the engine alive until the pass ends and
-  // the session goes on from its snapshot (the fingerprint) in a new engine.
+  // The pass runs on the session's worker thread so that the session can give up waiting for
+  // it. A pass cannot be stopped: on a timeout the worker keeps the engine alive until the pass
+  // ends, and the session goes on from its snapshot (the fingerprint) in a new engine, with a
+  // new worker.
   struct Job {
     std::mutex mutex;
     std::condition_variable done;
@@ -417,7 +465,8 @@ Status Session::runPipeline(int index, bool* changed) {
   auto job = std::make_shared<Job>();
   std::shared_ptr<Engine> engine = engine_;
   const auto start = std::chrono::steady_clock::now();
-  std::thread([job, engine, mpm, start] {
+  if (!worker_) worker_ = std::make_unique<Worker>();
+  worker_->post([job, engine, mpm, start] {
     llvm::PreservedAnalyses pa = mpm->run(*engine->module, engine->mam);
     const auto end = std::chrono::steady_clock::now();
     std::lock_guard<std::mutex> lock(job->mutex);
@@ -425,7 +474,7 @@ Status Session::runPipeline(int index, bool* changed) {
     job->seconds = std::chrono::duration<double>(end - start).count();
     job->finished = true;
     job->done.notify_all();
-  }).detach();
+  });
   bool exceeded = false;
   {
     std::unique_lock<std::mutex> lock(job->mutex);
@@ -441,6 +490,7 @@ Status Session::runPipeline(int index, bool* changed) {
     }
   }
   if (exceeded) {
+    worker_.reset();  // its thread ends after the abandoned pass
     engine.reset();
     engine_.reset();
     CGYM_RETURN_IF_ERROR(loadEngine(fingerprint_, benchmarkUri_));

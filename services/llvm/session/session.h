@@ -96,6 +96,7 @@ class Session {
 
   struct Engine;     // the LLVM context, module, pass builder and analysis managers
   struct Baselines;  // the O0/O3/Oz measurements of a benchmark, shared by its sessions
+  class Worker;      // the thread that runs the session's actions
 
  private:
   Status loadEngine(const std::string& bitcode, const std::string& name);
@@ -116,6 +117,7 @@ class Session {
   std::filesystem::path workingDirectory_;
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<Baselines> baselines_;
+  std::unique_ptr<Worker> worker_;  // started by the first action
   // The module's bitcode, use-list order included: the fingerprint for action_had_no_effect,
   // the snapshot a timed-out action is rolled back to, and the source of forks.
   std::string fingerprint_;
