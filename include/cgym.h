@@ -74,7 +74,7 @@ extern "C" {
 /* ===================================================================================== */
 
 #define CGYM_VERSION_MAJOR 0
-#define CGYM_VERSION_MINOR 2
+#define CGYM_VERSION_MINOR 3
 #define CGYM_VERSION_PATCH 0
 /** The SONAME suffix: libcgym.so.CGYM_ABI_VERSION. */
 #define CGYM_ABI_VERSION 1
@@ -787,6 +787,39 @@ CGYM_API void cgym_service_stop(void);
 CGYM_API cgym_status_t cgym_service_register(const char* name, const cgym_service_def_t* def);
 /** NOT_FOUND if no service has this name. */
 CGYM_API cgym_status_t cgym_service_unregister(const char* name);
+
+/* ===================================================================================== */
+/* Session plugins: services in a shared library of their own                              */
+/* ===================================================================================== */
+
+/** The entry point a session plugin exports, under the name CGYM_PLUGIN_ENTRY_NAME. A
+ * session plugin is a shared library that links against libcgym.so.CGYM_ABI_VERSION itself
+ * (so that the process holds one libcgym, whose functions build its definition) and exports
+ * this one function. `abi_version` is the CGYM_ABI_VERSION of the libcgym that loads it: a
+ * plugin built for another should return cgym_set_error(CGYM_FAILED_PRECONDITION, ...). On
+ * success it returns CGYM_OK with *out set to a definition made with cgym_service_def_new()
+ * and the cgym_service_def_add_* functions, which the caller then owns (and frees). On failure
+ * it returns the error, with its message recorded by cgym_set_error(), and *out is ignored
+ * (the plugin frees what it made). */
+typedef cgym_status_t (*cgym_plugin_entry_t)(uint32_t abi_version, cgym_service_def_t** out);
+/** The symbol name of a session plugin's cgym_plugin_entry_t. */
+#define CGYM_PLUGIN_ENTRY_NAME "cgym_plugin_service_def"
+
+/** Loads the session plugin at `path` (a file: absolute, or relative to the working
+ * directory; the library search path is not searched) and registers its service as the
+ * in-process service `name`, for cgym_connect() with "inproc:NAME": the library is loaded with
+ * dlopen(RTLD_NOW | RTLD_LOCAL), its CGYM_PLUGIN_ENTRY_NAME function is called with
+ * CGYM_ABI_VERSION, and the definition it returns is registered as by cgym_service_register()
+ * (replacing a service of that name) and freed. The library stays loaded until the process
+ * exits, even if this call fails, since its sessions and service data may outlive any
+ * registration; loading the same path again reuses the loaded library and calls its entry
+ * point again. Errors: INVALID_ARGUMENT for a NULL or empty name or path, or a definition
+ * without action or observation spaces; NOT_FOUND if no file is at `path`; SERVICE_INIT if
+ * the dynamic loader rejects the file (with its message: not a shared library, a missing
+ * dependency...), if the library does not export CGYM_PLUGIN_ENTRY_NAME, or if the entry point
+ * returns CGYM_OK without a definition; the entry point's own error code and message if it
+ * fails. */
+CGYM_API cgym_status_t cgym_service_register_plugin(const char* name, const char* path);
 
 #ifdef __cplusplus
 }

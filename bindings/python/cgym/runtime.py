@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Sessions written in Python: cgym.CompilationSession, run as a service process
 (create_and_run_compiler_gym_service, over cgym_service_run) or registered in this process
-(register_in_process, over cgym_service_register, for CompilerEnv("inproc:NAME")).
+(register_in_process, over cgym_service_register, for CompilerEnv("inproc:NAME")), and
+session plugins written in C registered in this process (register_plugin, over
+cgym_service_register_plugin).
 
 Exceptions raised by a session reach the client as the statuses of CompilerGym's table
 (docs/python.md) with str(exception) as the details: ValueError -> INVALID_ARGUMENT,
@@ -287,6 +289,19 @@ def register_in_process(
         C.cgym_service_register(name, definition)
     finally:
         C.cgym_service_def_free(definition)
+    return "inproc:" + name
+
+
+def register_plugin(name: str, path) -> str:
+    """Loads the session plugin at `path` (a shared library built on cgym.h that exports
+    cgym_plugin_service_def, such as libcgym-example-plugin.so) and registers its service as
+    the in-process service `name`; returns the endpoint "inproc:NAME" for CompilerEnv
+    (cgym_service_register_plugin). The library stays loaded until the process exits.
+
+    Raises FileNotFoundError if there is no file at `path`, ServiceInitError if it is not a
+    loadable session plugin, ValueError for an empty name or path, and the plugin's own error
+    if its entry point fails."""
+    C.cgym_service_register_plugin(name, os.fsdecode(path))
     return "inproc:" + name
 
 

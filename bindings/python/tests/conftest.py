@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: MIT
 """Fixtures: the example service as the C binary and as the Python session of
 example_session.py, reached managed (a binary the env launches), unmanaged (host:port of a
-service the test launches) and in-process ("inproc:NAME").
+service the test launches) and in-process ("inproc:NAME"), and the C example session as a
+session plugin loaded in-process.
 
 The C example service binary comes from $CGYM_EXAMPLE_SERVICE_C, else
 <repo>/build/release/services/example/cgym-example-service, else <repo>/build/...; tests
-that need it fail (not skip) when none exists.
+that need it fail (not skip) when none exists. The example session plugin comes from
+$CGYM_EXAMPLE_PLUGIN, else from the directory of that binary.
 """
 
 import os
@@ -35,6 +37,18 @@ def c_service_binary() -> Path:
         if c and Path(c).is_file() and os.access(c, os.X_OK):
             return Path(c)
     pytest.fail("The C example service binary was not found: set CGYM_EXAMPLE_SERVICE_C")
+
+
+def example_plugin() -> Path:
+    """The C example service as a session plugin: $CGYM_EXAMPLE_PLUGIN, else
+    libcgym-example-plugin.so next to the C example service binary (the build puts both in
+    services/example/)."""
+    path = os.environ.get("CGYM_EXAMPLE_PLUGIN")
+    if not path:
+        path = c_service_binary().parent / "libcgym-example-plugin.so"
+    if not Path(path).is_file():
+        pytest.fail(f"The example session plugin was not found at {path}: set CGYM_EXAMPLE_PLUGIN")
+    return Path(path)
 
 
 def write_launcher(directory: Path, module: str, session: str, name: str) -> Path:
@@ -112,7 +126,7 @@ def register_inproc(session_type, prefix="py-example") -> str:
     return cgym.runtime.register_in_process(f"{prefix}-{_INPROC_COUNTER[0]}", session_type)
 
 
-ENDPOINT_KINDS = ["c-managed", "c-unmanaged", "py-managed", "py-unmanaged", "py-inproc"]
+ENDPOINT_KINDS = ["c-managed", "c-unmanaged", "c-plugin", "py-managed", "py-unmanaged", "py-inproc"]
 
 
 @pytest.fixture(params=ENDPOINT_KINDS)
@@ -123,6 +137,9 @@ def endpoint(request, py_service_binary, unmanaged_service):
         return str(c_service_binary())
     if kind == "c-unmanaged":
         return unmanaged_service(c_service_binary())
+    if kind == "c-plugin":
+        _INPROC_COUNTER[0] += 1
+        return cgym.runtime.register_plugin(f"c-plugin-{_INPROC_COUNTER[0]}", example_plugin())
     if kind == "py-managed":
         return str(py_service_binary)
     if kind == "py-unmanaged":

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 //! The example service in Rust: CompilerGym's example compiler, the same as
-//! services/example/example_service.c.
+//! services/example/example_session.c.
 //!
 //!   action space   "default": named discrete a, b, c (an action is an int64 index)
 //!   observations   "ir"       a string, always "Hello, world!"

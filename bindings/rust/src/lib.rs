@@ -10,7 +10,8 @@
 //! - [`Reward`], [`RewardSpec`]: rewards computed on the client, written in Rust.
 //! - [`Error`], [`Code`], [`ErrorKind`]: status codes and CompilerGym's error hierarchy.
 //! - [`CompilationSession`], [`ServiceDef`]: sessions written in Rust, served as a process or
-//!   registered in-process; [`stop_serving`] stops a running service.
+//!   registered in-process; [`stop_serving`] stops a running service; [`register_plugin`]
+//!   registers a session plugin (a shared library) in-process.
 //! - [`sys`]: the raw FFI declarations of every cgym.h function (PARITY.md lists the few the
 //!   safe API does not wrap).
 //!
@@ -48,8 +49,8 @@ pub use event::{Event, Tensor};
 pub use options::Options;
 pub use reward::{Reward, RewardSpec};
 pub use session::{
-    live_service_data, stop_serving, unregister_in_process, ActionOutcome, Benchmark,
-    CompilationSession, EndOfStep, ServiceDef,
+    live_service_data, register_plugin, stop_serving, unregister_in_process, ActionOutcome,
+    Benchmark, CompilationSession, EndOfStep, ServiceDef,
 };
 pub use space::{ActionSpace, ObservationSpace, Space};
 

@@ -2,7 +2,8 @@
 //! Sessions written in Rust: implement [`CompilationSession`], describe the service with a
 //! [`ServiceDef`], then run it as a CompilerGym service process ([`ServiceDef::serve`]) or
 //! register it in this process for `Env::connect("inproc:NAME")`
-//! ([`ServiceDef::register_in_process`]).
+//! ([`ServiceDef::register_in_process`]). [`register_plugin`] registers a session written in
+//! C that lives in a shared library of its own (a session plugin).
 //!
 //! The session's methods are called through `cgym_session_vtable_t` trampolines. No panic
 //! crosses the C ABI: each trampoline runs the method under `catch_unwind`; an `Err(e)` is
@@ -437,6 +438,30 @@ impl<S: CompilationSession> Drop for ServiceDef<S> {
 pub fn stop_serving() {
     // SAFETY: no arguments; callable from any thread.
     unsafe { sys::cgym_service_stop() }
+}
+
+/// Loads the session plugin at `path` (a shared library built on cgym.h that exports
+/// `cgym_plugin_service_def`, such as `libcgym-example-plugin.so`) and registers its service
+/// as the in-process service `name`, for `Env::connect("inproc:NAME")`
+/// (`cgym_service_register_plugin`). Registering a name again replaces it. The library stays
+/// loaded until the process exits.
+///
+/// Errors: NOT_FOUND if no file is at `path`; SERVICE_INIT if it is not a loadable session
+/// plugin (the loader's message, or the missing entry point); INVALID_ARGUMENT for an empty
+/// name or path; the plugin's own error if its entry point fails.
+pub fn register_plugin(name: &str, path: impl AsRef<std::path::Path>) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let name = cstring(name)?;
+    let path = path.as_ref();
+    let path = CString::new(path.as_os_str().as_bytes()).map_err(|_| {
+        Error::new(
+            Code::INVALID_ARGUMENT,
+            format!("Path contains a NUL byte: {path:?}"),
+        )
+    })?;
+    // SAFETY: valid strings for the call; the library stays loaded, the registry copies the
+    // definition.
+    check(unsafe { sys::cgym_service_register_plugin(name.as_ptr(), path.as_ptr()) })
 }
 
 /// Removes the in-process service `name` (NOT_FOUND if none). Envs already connected keep it.

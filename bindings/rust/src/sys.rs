@@ -17,7 +17,7 @@ pub type cgym_event_kind_t = i32;
 pub type cgym_space_kind_t = i32;
 
 pub const CGYM_VERSION_MAJOR: u32 = 0;
-pub const CGYM_VERSION_MINOR: u32 = 2;
+pub const CGYM_VERSION_MINOR: u32 = 3;
 pub const CGYM_VERSION_PATCH: u32 = 0;
 pub const CGYM_ABI_VERSION: u32 = 1;
 
@@ -90,6 +90,13 @@ pub const CGYM_SPACE_SPACE_UNION: cgym_space_kind_t = 26;
 
 pub const CGYM_SESSION_VTABLE_VERSION: u32 = 2;
 pub const CGYM_REWARD_VTABLE_VERSION: u32 = 1;
+
+/// The entry point a session plugin exports under [`CGYM_PLUGIN_ENTRY_NAME`].
+pub type cgym_plugin_entry_t = Option<
+    unsafe extern "C" fn(abi_version: u32, out: *mut *mut cgym_service_def_t) -> cgym_status_t,
+>;
+/// The symbol name of a session plugin's entry point (NUL-terminated).
+pub const CGYM_PLUGIN_ENTRY_NAME: &[u8] = b"cgym_plugin_service_def\0";
 
 macro_rules! opaque {
     ($($name:ident),* $(,)?) => {$(
@@ -781,4 +788,5 @@ extern "C" {
     ) -> cgym_status_t;
     pub fn cgym_service_stop();
     pub fn cgym_service_unregister(name: *const c_char) -> cgym_status_t;
+    pub fn cgym_service_register_plugin(name: *const c_char, path: *const c_char) -> cgym_status_t;
 }

@@ -22,6 +22,22 @@ pub fn c_example_service() -> String {
     path
 }
 
+/// The C example session as a session plugin: CGYM_EXAMPLE_PLUGIN, else
+/// libcgym-example-plugin.so next to the C example service (the build puts both in
+/// services/example/). Fails when neither names a file.
+pub fn example_plugin() -> std::path::PathBuf {
+    let path = match std::env::var("CGYM_EXAMPLE_PLUGIN") {
+        Ok(path) if !path.is_empty() => std::path::PathBuf::from(path),
+        _ => std::path::Path::new(&c_example_service()).with_file_name("libcgym-example-plugin.so"),
+    };
+    assert!(
+        path.is_file(),
+        "the example session plugin {} is not a file: set CGYM_EXAMPLE_PLUGIN",
+        path.display()
+    );
+    path
+}
+
 /// Options for the example services: its benchmark, and bounded waits.
 pub fn example_options() -> Options {
     Options::new()

@@ -387,6 +387,19 @@ static void serviceUnregister(JNIEnv* env, jclass cls, jstring name) {
   free(text);
 }
 
+/* Loads a session plugin and registers its service. NULL strings reach libcgym as NULL, which
+ * reports them (INVALID_ARGUMENT). */
+static void serviceRegisterPlugin(JNIEnv* env, jclass cls, jstring name, jstring path) {
+  int ok;
+  char* name_text = cgym_jni_utf8(env, name, NULL, &ok);
+  char* path_text = NULL;
+  (void)cls;
+  if (ok) path_text = cgym_jni_utf8(env, path, NULL, &ok);
+  if (ok) cgym_jni_failed(env, cgym_service_register_plugin(name_text, path_text));
+  free(name_text);
+  free(path_text);
+}
+
 #define STR "Ljava/lang/String;"
 static const JNINativeMethod k_methods[] = {
     {"serviceDefNew", "(Lorg/libcgym/ServiceDefinition;Z)J", (void*)serviceDefNew},
@@ -398,6 +411,7 @@ static const JNINativeMethod k_methods[] = {
     {"serviceStop", "()V", (void*)serviceStop},
     {"serviceRegister", "(" STR "J)V", (void*)serviceRegister},
     {"serviceUnregister", "(" STR ")V", (void*)serviceUnregister},
+    {"serviceRegisterPlugin", "(" STR STR ")V", (void*)serviceRegisterPlugin},
 };
 
 int cgym_jni_register_session(JNIEnv* env, jclass native_class) {

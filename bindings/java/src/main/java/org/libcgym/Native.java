@@ -188,4 +188,5 @@ final class Native {
   static native void serviceStop();
   static native void serviceRegister(String name, long def);
   static native void serviceUnregister(String name);
+  static native void serviceRegisterPlugin(String name, String path);
 }

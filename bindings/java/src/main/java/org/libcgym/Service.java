@@ -3,8 +3,13 @@ package org.libcgym;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.Objects;
 
-/** Runs a {@link ServiceDefinition}: as a service process, or in this process. */
+/**
+ * Runs a {@link ServiceDefinition}: as a service process, or in this process; and registers
+ * session plugins (services written in C, in a shared library of their own) in this process.
+ */
 public final class Service {
   private Service() {}
 
@@ -27,6 +32,24 @@ public final class Service {
       // reference once no registration, service or env uses it.
       Native.serviceDefFree(def);
     }
+  }
+
+  /**
+   * Loads the session plugin at {@code path} (a shared library built on cgym.h that exports
+   * {@code cgym_plugin_service_def}, such as {@code libcgym-example-plugin.so}) and registers
+   * its service as the in-process service {@code name}, for
+   * {@code CompilerEnv.connect("inproc:" + name)} (cgym_service_register_plugin). Registering a
+   * name again replaces it. The library stays loaded until the process exits.
+   *
+   * @throws NotFoundException if there is no file at {@code path}
+   * @throws ServiceInitException if the file is not a loadable session plugin (the dynamic
+   *     loader's message, or the missing entry point)
+   * @throws InvalidArgumentException for an empty name or path
+   * @throws CgymException the plugin's own error, if its entry point fails
+   */
+  public static void registerPlugin(String name, Path path) {
+    Objects.requireNonNull(name, "name");
+    Native.serviceRegisterPlugin(name, Objects.requireNonNull(path, "path").toString());
   }
 
   /** Unregisters an in-process service; {@link NotFoundException} if there is none. */

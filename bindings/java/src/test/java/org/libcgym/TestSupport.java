@@ -23,6 +23,19 @@ final class TestSupport {
     return path;
   }
 
+  /** The C example session as a session plugin: CGYM_EXAMPLE_PLUGIN, else
+   * libcgym-example-plugin.so next to the C example service (the build puts both in
+   * services/example/). The test fails if it is not a file. */
+  static Path examplePlugin() {
+    String env = System.getenv("CGYM_EXAMPLE_PLUGIN");
+    Path path = env != null && !env.isEmpty() ? Path.of(env)
+        : Path.of(exampleServiceC()).resolveSibling("libcgym-example-plugin.so");
+    if (!Files.isRegularFile(path)) {
+      fail("The example session plugin is not a file: " + path + " (set CGYM_EXAMPLE_PLUGIN)");
+    }
+    return path;
+  }
+
   /** Options for the tests: the example benchmark and bounded waits for managed services. */
   static Options options() {
     return new Options().benchmark(BENCHMARK).localServiceExitMaxSeconds(10)
