@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include "cgym.h"
@@ -258,7 +259,7 @@ cgym_status_t makeDefinition(cgym_service_def_t** out) {
 }  // namespace
 }  // namespace cgym::llvm_env
 
-// The plugin's entry point (CGYM_PLUGIN_ENTRY_NAME): a new definition of the LLVM service.
+// The plugin's entry point (CGYM_PLUGIN_ENTRY_NAME, cgym.h): a new definition of the LLVM service.
 extern "C" __attribute__((visibility("default"))) cgym_status_t cgym_plugin_service_def(
     uint32_t abiVersion, cgym_service_def_t** out) {
   if (abiVersion != CGYM_ABI_VERSION) {
@@ -271,3 +272,5 @@ extern "C" __attribute__((visibility("default"))) cgym_status_t cgym_plugin_serv
   return cgym::llvm_env::guarded("cgym_plugin_service_def",
                                  [&] { return cgym::llvm_env::makeDefinition(out); });
 }
+static_assert(std::is_same_v<decltype(&cgym_plugin_service_def), cgym_plugin_entry_t>,
+              "the entry point's type is cgym.h's cgym_plugin_entry_t");
