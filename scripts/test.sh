@@ -42,6 +42,7 @@ export CGYM_EXAMPLE_SERVICE=$root/build/release/services/example_cc/cgym-example
 export CGYM_EXAMPLE_SERVICE_C=$root/build/release/services/example/cgym-example-service
 export CGYM_EXAMPLE_PLUGIN=$root/build/release/services/example/libcgym-example-plugin.so
 export CGYM_LLVM_SERVICE=$root/build/release/services/llvm/cgym-llvm-service
+export CGYM_LLVM_PLUGIN=$root/build/release/services/llvm/libcgym-llvm.so
 run "C and C++ tests" ctest --test-dir build/release -j2 --output-on-failure --timeout 300
 run "C and C++ tests under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \

@@ -267,6 +267,14 @@ def _space_to_py(space, name):
         high = np.array(high, dtype=np.float64).reshape(shape)
         if dtype == np.bool_:
             return S.Box(low=0, high=1, name=name, shape=shape, dtype=np.bool_)
+        if np.issubdtype(dtype, np.integer):
+            return S.Box(
+                low=_saturated(low, dtype),
+                high=_saturated(high, dtype),
+                name=name,
+                shape=shape,
+                dtype=dtype,
+            )
         return S.Box(
             low=low.astype(dtype), high=high.astype(dtype), name=name, shape=shape, dtype=dtype
         )
@@ -285,6 +293,18 @@ def _space_to_py(space, name):
     if kind == C.CGYM_SPACE_ANY:
         return S.Any(name=name)
     raise TypeError(f"Unsupported space kind {kind}")
+
+
+def _saturated(values, dtype):
+    """Integer bounds from doubles, saturated at the type's limits: INT64_MAX as a double is
+    2**63, which a plain cast turns into INT64_MIN (e.g. the LLVM environment's InstCount)."""
+    info = np.iinfo(dtype)
+    big = values >= float(info.max)
+    small = values <= float(info.min)
+    out = np.where(big | small, 0, values).astype(dtype)
+    out[big] = info.max
+    out[small] = info.min
+    return out
 
 
 def _bound(value, has):
