@@ -17,6 +17,7 @@ APT_PACKAGES=(
   swig python3-venv
   doxygen
   llvm-16-dev llvm-16 clang-16 csmith libcsmith-dev
+  libtinfo5
 )
 
 # The Rust and Java bindings' toolchains: the machines this project runs on come with rustup's
