@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ std::string irSha1(const llvm::Module& module);
 // the module does not verify or its target is not available; INTERNAL if code generation
 // fails. Messages start with "Failed to compute .text size cost", as CompilerGym's do.
 cgym::Status objectTextSizeBytes(const llvm::Module& module, int64_t* bytes);
+// The same on a module the caller gives away (code generation lowers it in place), without
+// the copy; `verified` skips the verification when the caller has just verified the module.
+cgym::Status objectTextSizeBytes(std::unique_ptr<llvm::Module> module, bool verified,
+                                 int64_t* bytes);
 
 // LexedIr: the printed IR cut into tokens by LLVM's assembly lexer, as four aligned lists:
 // the lexer's token kind number, the kind's name (e.g. "kw_define", "LocalVar"), its category

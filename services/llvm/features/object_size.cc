@@ -45,14 +45,22 @@ void initializeNativeTarget() {
 
 cgym::Status objectTextSizeBytes(const llvm::Module& module, int64_t* bytes) {
   if (!bytes) return error(StatusCode::kInvalidArgument, "no output argument");
-  initializeNativeTarget();
-
   // Code generation changes the IR it lowers, so it works on a copy.
-  std::unique_ptr<llvm::Module> copy = llvm::CloneModule(module);
-  std::string verifierMessages;
-  llvm::raw_string_ostream verifierStream(verifierMessages);
-  if (llvm::verifyModule(*copy, &verifierStream)) {
-    return error(StatusCode::kInvalidArgument, "invalid module: " + verifierStream.str());
+  return objectTextSizeBytes(llvm::CloneModule(module), /*verified=*/false, bytes);
+}
+
+cgym::Status objectTextSizeBytes(std::unique_ptr<llvm::Module> module, bool verified,
+                                 int64_t* bytes) {
+  if (!bytes) return error(StatusCode::kInvalidArgument, "no output argument");
+  if (!module) return error(StatusCode::kInvalidArgument, "no module");
+  initializeNativeTarget();
+  llvm::Module* copy = module.get();
+  if (!verified) {
+    std::string verifierMessages;
+    llvm::raw_string_ostream verifierStream(verifierMessages);
+    if (llvm::verifyModule(*copy, &verifierStream)) {
+      return error(StatusCode::kInvalidArgument, "invalid module: " + verifierStream.str());
+    }
   }
 
   // As `clang -c` does with IR input: the module's triple (else the host's default), the
@@ -85,7 +93,9 @@ cgym::Status objectTextSizeBytes(const llvm::Module& module, int64_t* bytes) {
   {
     llvm::raw_svector_ostream os(object);
     llvm::legacy::PassManager passes;
-    if (machine->addPassesToEmitFile(passes, os, /*DwoOut=*/nullptr, llvm::CGFT_ObjectFile)) {
+    // The module was verified above or by the caller: no second verification in the pipeline.
+    if (machine->addPassesToEmitFile(passes, os, /*DwoOut=*/nullptr, llvm::CGFT_ObjectFile,
+                                     /*DisableVerify=*/true)) {
       return error(StatusCode::kInternal, "target \"" + triple + "\" cannot emit object files");
     }
     passes.run(*copy);

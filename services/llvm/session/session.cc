@@ -84,6 +84,8 @@ std::string writeBitcode(const llvm::Module& module, bool preserveUseListOrder) 
 std::string printIr(const llvm::Module& module) {
   std::string ir;
   llvm::raw_string_ostream os(ir);
+  // raw_string_ostream appends every small write to the string; a buffer halves the time.
+  os.SetBufferSize(1 << 16);
   module.print(os, /*AAW=*/nullptr);
   os.flush();
   return ir;
@@ -206,48 +208,67 @@ class Session::Worker {
 struct Session::Engine {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
-  std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii;
-  // Declared in this order so that they are destroyed MAM first (its proxies clear the
-  // others), and all before the module their results point into.
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  // No TargetMachine: the generic cost model, as CompilerGym's legacy pass managers had.
-  llvm::PassBuilder pb;
-  std::vector<std::unique_ptr<llvm::ModulePassManager>> pipelines =
-      std::vector<std::unique_ptr<llvm::ModulePassManager>>(actionTable().size());
+
+  // One PassBuilder and its four analysis managers, cross-registered once, so that analyses a
+  // pass preserved stay cached for the next action. Made by the first pass that runs: a fork
+  // or a session that is only observed never pays for them.
+  struct Passes {
+    std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii;
+    // Declared in this order so that they are destroyed MAM first (its proxies clear the
+    // others).
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    // No TargetMachine: the generic cost model, as CompilerGym's legacy pass managers had.
+    llvm::PassBuilder pb;
+    // Each action's pipeline, parsed on its first use.
+    std::vector<std::unique_ptr<llvm::ModulePassManager>> pipelines =
+        std::vector<std::unique_ptr<llvm::ModulePassManager>>(actionTable().size());
+
+    explicit Passes(const llvm::Module& module) {
+      // Target-library information from the module's triple, registered before the defaults
+      // (the first registration of an analysis wins).
+      tlii = std::make_unique<llvm::TargetLibraryInfoImpl>(llvm::Triple(module.getTargetTriple()));
+      fam.registerPass([this] { return llvm::TargetLibraryAnalysis(*tlii); });
+      pb.registerModuleAnalyses(mam);
+      pb.registerCGSCCAnalyses(cgam);
+      pb.registerFunctionAnalyses(fam);
+      pb.registerLoopAnalyses(lam);
+      pb.crossRegisterProxies(lam, fam, cgam, mam);
+    }
+    ~Passes() {
+      mam.clear();
+      cgam.clear();
+      fam.clear();
+      lam.clear();
+      pipelines.clear();
+    }
+  };
+  std::unique_ptr<Passes> passes;
 
   Engine(std::unique_ptr<llvm::LLVMContext> c, std::unique_ptr<llvm::Module> m)
-      : context(std::move(c)), module(std::move(m)) {
-    // Target-library information from the module's triple, registered before the defaults
-    // (the first registration of an analysis wins).
-    tlii = std::make_unique<llvm::TargetLibraryInfoImpl>(llvm::Triple(module->getTargetTriple()));
-    fam.registerPass([this] { return llvm::TargetLibraryAnalysis(*tlii); });
-    pb.registerModuleAnalyses(mam);
-    pb.registerCGSCCAnalyses(cgam);
-    pb.registerFunctionAnalyses(fam);
-    pb.registerLoopAnalyses(lam);
-    pb.crossRegisterProxies(lam, fam, cgam, mam);
-  }
+      : context(std::move(c)), module(std::move(m)) {}
 
   ~Engine() {
-    mam.clear();
-    cgam.clear();
-    fam.clear();
-    lam.clear();
-    pipelines.clear();
+    passes.reset();  // before the module their cached results point into
     module.reset();
+  }
+
+  Passes& ensurePasses() {
+    if (!passes) passes = std::make_unique<Passes>(*module);
+    return *passes;
   }
 
   // Creates a pipeline from its text (each is parsed once per engine).
   Status pipeline(int index, llvm::ModulePassManager** out) {
-    std::unique_ptr<llvm::ModulePassManager>& slot = pipelines[index];
+    Passes& p = ensurePasses();
+    std::unique_ptr<llvm::ModulePassManager>& slot = p.pipelines[index];
     if (!slot) {
       auto mpm = std::make_unique<llvm::ModulePassManager>();
       const char* text = actionTable()[index].pipeline;
       if (*text) {
-        if (llvm::Error error = pb.parsePassPipeline(*mpm, text)) {
+        if (llvm::Error error = p.pb.parsePassPipeline(*mpm, text)) {
           return Status(StatusCode::kInternal, "Failed to parse the pipeline '" +
                                                    std::string(text) +
                                                    "': " + llvm::toString(std::move(error)));
@@ -261,8 +282,9 @@ struct Session::Engine {
 
   // Runs a default -O3/-Oz pipeline on the module; returns whether LLVM reported a change.
   bool runDefaultPipeline(llvm::OptimizationLevel level) {
-    llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
-    llvm::PreservedAnalyses pa = mpm.run(*module, mam);
+    Passes& p = ensurePasses();
+    llvm::ModulePassManager mpm = p.pb.buildPerModuleDefaultPipeline(level);
+    llvm::PreservedAnalyses pa = mpm.run(*module, p.mam);
     return !pa.areAllPreserved();
   }
 };
@@ -304,7 +326,10 @@ struct Session::Baselines {
       }
       // Benchmarks without a build command measure TextSize as ObjectTextSize, as CompilerGym.
       int64_t size = 0;
-      CGYM_RETURN_IF_ERROR(objectTextSizeBytes(*engine->module, &size));
+      // The module is the engine's own, thrown away after: code generation may lower it in
+      // place. O0's is the verified benchmark; the pipelines' output is verified there.
+      CGYM_RETURN_IF_ERROR(objectTextSizeBytes(std::move(engine->module),
+                                               /*verified=*/std::string(level) == "O0", &size));
       values[std::string("ObjectTextSize") + level] = size;
       values[std::string("TextSize") + level] = size;
     }
@@ -427,6 +452,7 @@ Status Session::initFork(const Session& parent) {
   baselines_ = parent.baselines_;
   fingerprint_ = parent.fingerprint_;
   irSha1_ = parent.irSha1_;
+  cache_ = parent.cache_;  // the same module, so the same values
   actionTimeoutSeconds_ = parent.actionTimeoutSeconds_;
   // As CompilerGym, the runtime counters are not inherited (its client sends them again).
   return loadEngine(fingerprint_, benchmarkUri_);
@@ -443,6 +469,7 @@ Status Session::updateFingerprint(bool* changed) {
     }
     fingerprint_ = std::move(bitcode);
     irSha1_.reset();
+    cache_.clear();
   }
   return Status::OK();
 }
@@ -467,7 +494,7 @@ Status Session::runPipeline(int index, bool* changed) {
   const auto start = std::chrono::steady_clock::now();
   if (!worker_) worker_ = std::make_unique<Worker>();
   worker_->post([job, engine, mpm, start] {
-    llvm::PreservedAnalyses pa = mpm->run(*engine->module, engine->mam);
+    llvm::PreservedAnalyses pa = mpm->run(*engine->module, engine->passes->mam);
     const auto end = std::chrono::steady_clock::now();
     std::lock_guard<std::mutex> lock(job->mutex);
     job->allPreserved = pa.areAllPreserved();
@@ -513,7 +540,7 @@ Status Session::runPipeline(int index, bool* changed) {
   CGYM_RETURN_IF_ERROR(updateFingerprint(changed));
   // A pass that claims to preserve everything but changed the module (instnamer, strip, ...)
   // would leave stale analyses behind: drop them all.
-  if (*changed && job->allPreserved) engine_->mam.clear();
+  if (*changed && job->allPreserved) engine_->passes->mam.clear();
   return Status::OK();
 }
 
@@ -569,7 +596,13 @@ Status Session::observe(const std::string& name, Observation* out) {
       return Status(StatusCode::kInternal, "Failed to write bitcode file: " + path.string());
     setString(Kind::kString, path.string());
   } else if (name == "IrInstructionCount") {
-    setInt64(module.getInstructionCount());
+    auto cached = cache_.find(name);
+    if (cached == cache_.end()) {
+      Observation value;
+      value.int64 = module.getInstructionCount();
+      cached = cache_.emplace(name, std::move(value)).first;
+    }
+    setInt64(cached->second.int64);
   } else if (name == "IrInstructionCountO0" || name == "IrInstructionCountO3" ||
              name == "IrInstructionCountOz") {
     return baselineValue(name, &observation);
@@ -598,7 +631,7 @@ Status Session::observe(const std::string& name, Observation* out) {
     int64_t size = 0;
     if (!buildable()) {
       // TextSizeBytes without a build command: the object file's size, as CompilerGym.
-      CGYM_RETURN_IF_ERROR(objectTextSizeBytes(module, &size));
+      CGYM_RETURN_IF_ERROR(objectTextSize(&size));
     } else if (name == "TextSizeBytes") {
       // The binary built by the benchmark's build command, as CompilerGym.
       CGYM_RETURN_IF_ERROR(buildCurrent());
@@ -621,11 +654,17 @@ Status Session::observe(const std::string& name, Observation* out) {
     setInt64(size);
   } else if (name == "ObjectTextSizeBytes") {
     int64_t size = 0;
-    CGYM_RETURN_IF_ERROR(objectTextSizeBytes(module, &size));
+    CGYM_RETURN_IF_ERROR(objectTextSize(&size));
     setInt64(size);
   } else if (name == "InstCount" || name == "Autophase") {
+    auto cached = cache_.find(name);
+    if (cached == cache_.end()) {
+      Observation value;
+      value.int64s = name == "InstCount" ? instCount(module) : autophase(module);
+      cached = cache_.emplace(name, std::move(value)).first;
+    }
     observation.kind = Kind::kInt64Vector;
-    observation.int64s = name == "InstCount" ? instCount(module) : autophase(module);
+    observation.int64s = cached->second.int64s;
   } else if (name == "CpuInfo") {
     setString(Kind::kString, cpuInfoJson());
   } else if (name == "LexedIr") {
@@ -648,6 +687,23 @@ std::string shellQuote(const std::string& text) {
 }
 
 }  // namespace
+
+// The current module's object .text size, kept until the module changes. Code generation
+// lowers the IR in place, so it runs on a copy parsed from the fingerprint (the exact module,
+// already verified; parsing is faster than CloneModule).
+Status Session::objectTextSize(int64_t* size) {
+  auto cached = cache_.find("ObjectTextSizeBytes");
+  if (cached == cache_.end()) {
+    auto context = std::make_unique<llvm::LLVMContext>();
+    std::unique_ptr<llvm::Module> copy;
+    CGYM_RETURN_IF_ERROR(parseModule(*context, fingerprint_, benchmarkUri_, &copy));
+    Observation value;
+    CGYM_RETURN_IF_ERROR(objectTextSizeBytes(std::move(copy), /*verified=*/true, &value.int64));
+    cached = cache_.emplace("ObjectTextSizeBytes", std::move(value)).first;
+  }
+  *size = cached->second.int64;
+  return Status::OK();
+}
 
 Status Session::scratchDirectory(const std::string& name, std::filesystem::path* out) {
   std::error_code ec;

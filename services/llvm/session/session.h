@@ -111,6 +111,7 @@ class Session {
   Status buildCurrent();  // cached while the module is unchanged
   Status builtTextSize(const std::filesystem::path& dir, int64_t* size);
   Status computeRuntime(Observation* out);
+  Status objectTextSize(int64_t* size);
   bool buildable() const;
   bool runnable() const;
 
@@ -123,6 +124,9 @@ class Session {
   std::string fingerprint_;
   // Cached IrSha1 of the current module (reset when the fingerprint changes).
   std::optional<std::string> irSha1_;
+  // Observations of the current module that are costly or asked for often (counts, feature
+  // vectors, the object size), by space name; cleared when the fingerprint changes.
+  std::map<std::string, Observation> cache_;
   std::shared_ptr<const DynamicConfig> dynamicConfig_;  // never null after init
   std::string benchmarkUri_;
   double actionTimeoutSeconds_ = kDefaultActionTimeoutSeconds;
