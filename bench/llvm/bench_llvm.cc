@@ -385,11 +385,18 @@ int main(int argc, char** argv) {
   if (inproc.endpoint.empty()) inprocNote = "not measured: no in-process plugin";
 
   // One env (one managed service) per service and program.
-  std::unique_ptr<Env> oursEnv[2], theirEnv[2], inprocEnv[2];
+  std::unique_ptr<Env> oursEnv[2], theirEnv[2], inprocEnv[2], inprocNoLimitEnv[2];
   for (int p = 0; p < 2; ++p) {
     oursEnv[p] = connect(ours, programs[p]);
     theirEnv[p] = connect(theirs, programs[p]);
-    if (!inproc.endpoint.empty()) inprocEnv[p] = connect(inproc, programs[p]);
+    if (!inproc.endpoint.empty()) {
+      inprocEnv[p] = connect(inproc, programs[p]);
+      // Without a per-action time limit, actions run on the caller's thread.
+      inprocNoLimitEnv[p] = connect(inproc, programs[p]);
+      check(cgym_send_param(inprocNoLimitEnv[p]->env, "llvm.set_action_timeout_seconds", "inf",
+                            /*resend_on_reset=*/1, nullptr),
+            "set the time limit");
+    }
   }
   const char* ourVersion = "";
   const char* theirVersion = "";
@@ -455,9 +462,14 @@ int main(int argc, char** argv) {
   };
   // The other figures start from a fresh episode (untimed), so that both services work on the
   // same module whatever figure ran before.
+  // Repeated from the second step of an episode: the first one (untimed) may change the module
+  // and loads ours' functions (see the lazily loaded benchmarks below).
   auto cheapStep = [&](Env& env, const std::string& flag) {
     const int64_t action = index(env, flag);
-    return Side{[&env] { restart(env); },
+    return Side{[&env, action] {
+                  restart(env);
+                  step(env, action, "first step");
+                },
                 [&env, action] { return timed([&] { step(env, action, "step"); }); }};
   };
   auto forkEnd = [&](Env& env) {
@@ -481,10 +493,57 @@ int main(int argc, char** argv) {
                   });
                 }};
   };
+  // The first observation after a reset (untimed): what an agent pays once per episode, and
+  // what no cache of the current module can serve.
+  auto firstObservation = [&](Env& env, const std::string& space) {
+    return Side{nullptr, [&env, space] {
+                  restart(env);
+                  return timed([&] {
+                    cgym_event_t* observation = nullptr;
+                    check(cgym_env_observe(env.env, space.c_str(), &observation),
+                          "observe " + space);
+                    cgym_event_free(observation);
+                  });
+                }};
+  };
+  // A cached reset and the first observation together: ours loads a known benchmark's
+  // functions lazily, so the reset alone leaves part of its cost to the first use.
+  auto resetAndObserve = [&](Env& env) {
+    return Side{nullptr, [&env]() {
+                  check(
+                      cgym_env_set_benchmark(env.env, env.program->uri().c_str(),
+                                             env.program->bytes.data(), env.program->bytes.size()),
+                      "set_benchmark");
+                  return timed([&] {
+                    check(cgym_env_reset(env.env, nullptr, nullptr), "cached reset");
+                    cgym_event_t* observation = nullptr;
+                    check(cgym_env_observe(env.env, "IrInstructionCount", &observation),
+                          "observe IrInstructionCount");
+                    cgym_event_free(observation);
+                  });
+                }};
+  };
+  // A fork that is used: one cheap step on it before it ends (ours loads the fork's functions
+  // lazily, on that step).
+  auto forkStepEnd = [&](Env& env) {
+    const int64_t action = index(env, "-globaldce");
+    return Side{[&env] { restart(env); },
+                [&env, action] {
+                  return timed([&] {
+                    cgym_env_t* fork = nullptr;
+                    check(cgym_fork(env.env, &fork), "fork");
+                    check(cgym_step_index(fork, action, nullptr, nullptr), "step on the fork");
+                    cgym_env_free(fork);
+                  });
+                }};
+  };
   auto costlyStep = [&](Env& env, const std::string& flag) {
     const int64_t action = index(env, flag);
     return Side{nullptr, [&env, action] {
-                  restart(env);  // each pass on the unoptimised program
+                  restart(env);  // each pass on the unoptimised program, loaded
+                  cgym_event_t* observation = nullptr;
+                  check(cgym_env_observe(env.env, "IrInstructionCount", &observation), "load");
+                  cgym_event_free(observation);
                   return timed([&] { step(env, action, "costly step"); });
                 }};
   };
@@ -505,6 +564,8 @@ int main(int argc, char** argv) {
     add("reset, cold benchmark, " + n, 0.5, true, coldReset(*oursEnv[p]), coldReset(*theirEnv[p]));
     add("reset, cached benchmark, " + n, 0.5, true, cachedReset(*oursEnv[p]),
         cachedReset(*theirEnv[p]));
+    add("reset, cached benchmark, + IrInstructionCount, " + n, 0, false,
+        resetAndObserve(*oursEnv[p]), resetAndObserve(*theirEnv[p]));
   }
   for (int p = 0; p < 2; ++p) {
     add("step `-globaldce` over gRPC, " + programs[p].name, 1.0, false,
@@ -514,10 +575,16 @@ int main(int argc, char** argv) {
     if (!inprocEnv[p]) continue;
     add("step `-globaldce` in-process (vs CompilerGym over gRPC), " + programs[p].name, 0.1, true,
         cheapStep(*inprocEnv[p], "-globaldce"), cheapStep(*theirEnv[p], "-globaldce"));
+    add("step `-globaldce` in-process, no time limit (vs CompilerGym over gRPC), " +
+            programs[p].name,
+        0.1, true, cheapStep(*inprocNoLimitEnv[p], "-globaldce"),
+        cheapStep(*theirEnv[p], "-globaldce"));
   }
   for (int p = 0; p < 2; ++p) {
     add("fork + end of the fork, " + programs[p].name, 0.5, true, forkEnd(*oursEnv[p]),
         forkEnd(*theirEnv[p]));
+    add("fork + step `-globaldce` on it + end, " + programs[p].name, 0, false,
+        forkStepEnd(*oursEnv[p]), forkStepEnd(*theirEnv[p]));
   }
   for (int p = 0; p < 2; ++p) {
     for (const char* space : {"IrInstructionCount", "Autophase", "InstCount", "Ir"}) {
@@ -526,6 +593,10 @@ int main(int argc, char** argv) {
     }
     add("observation ObjectTextSizeBytes, " + programs[p].name, 0.1, true,
         observe(*oursEnv[p], "ObjectTextSizeBytes"), observe(*theirEnv[p], "ObjectTextSizeBytes"));
+    for (const char* space : {"IrInstructionCount", "Autophase", "ObjectTextSizeBytes"}) {
+      add(std::string("observation ") + space + ", first after a reset, " + programs[p].name, 0,
+          false, firstObservation(*oursEnv[p], space), firstObservation(*theirEnv[p], space));
+    }
   }
   for (int p = 0; p < 2; ++p) {
     for (const char* flag : {"-instcombine", "-gvn", "-inline", "-licm", "-sroa", "-mem2reg"}) {
@@ -571,6 +642,7 @@ int main(int argc, char** argv) {
     oursEnv[p].reset();
     theirEnv[p].reset();
     inprocEnv[p].reset();
+    inprocNoLimitEnv[p].reset();
   }
 
   // Memory: fresh services. Sessions: an env on the large program and its forks. Steps: the

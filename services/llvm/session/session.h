@@ -96,10 +96,22 @@ class Session {
 
   struct Engine;     // the LLVM context, module, pass builder and analysis managers
   struct Baselines;  // the O0/O3/Oz measurements of a benchmark, shared by its sessions
+  // A benchmark as this process prepared it once: its fingerprint, baselines and, when it
+  // was resolved from its URI, build and run commands.
+  struct Prepared {
+    std::shared_ptr<const std::string> fingerprint;
+    std::shared_ptr<Baselines> baselines;
+    std::shared_ptr<const DynamicConfig> dynamicConfig;
+  };
   class Worker;      // the thread that runs the session's actions
 
  private:
   Status loadEngine(const std::string& bitcode, const std::string& name);
+  // Loads the function bodies of a lazily loaded module (loadEngine); before any use of it.
+  Status materialize();
+  static std::string preparedKey(const BenchmarkSpec& benchmark);
+  static std::shared_ptr<const Prepared> lookup(const std::string& key);
+  static void remember(const std::string& key, Prepared prepared);
   Status runPipeline(int actionIndex, bool* changed);
   Status updateFingerprint(bool* changed);
   Status baselineValue(const std::string& name, Observation* out);
@@ -121,7 +133,7 @@ class Session {
   std::unique_ptr<Worker> worker_;  // started by the first action
   // The module's bitcode, use-list order included: the fingerprint for action_had_no_effect,
   // the snapshot a timed-out action is rolled back to, and the source of forks.
-  std::string fingerprint_;
+  std::shared_ptr<const std::string> fingerprint_;  // shared with forks and the cache
   // Cached IrSha1 of the current module (reset when the fingerprint changes).
   std::optional<std::string> irSha1_;
   // Observations of the current module that are costly or asked for often (counts, feature
@@ -135,7 +147,7 @@ class Session {
   int buildtimesPerObservation_ = 1;
   uint64_t bitcodeFileCounter_ = 0;
   std::filesystem::path scratch_;
-  std::string builtFingerprint_;  // the fingerprint of the last successful build
+  std::shared_ptr<const std::string> builtFingerprint_;  // that of the last successful build
   double buildSeconds_ = 0;
   std::map<std::string, int64_t> builtBaselineSizes_;  // TextSizeO0/O3/Oz with a build command
 };
