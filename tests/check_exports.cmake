@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: MIT
-# Fails if libcgym.so defines any dynamic symbol that is not cgym_*.
+# Fails if the shared library ${LIB} defines a dynamic symbol (besides the linker's own) that
+# does not match ${ALLOWED} (a regular expression; default: cgym_*, libcgym.so's rule), or
+# none that does. Session plugins pass their entry point's name.
+if(NOT DEFINED ALLOWED)
+  set(ALLOWED "^cgym_")
+endif()
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
@@ -10,7 +15,7 @@ set(good 0)
 foreach(line IN LISTS lines)
   if(line MATCHES "^[0-9a-fA-F]+ [A-Za-z] (.+)$")
     set(sym "${CMAKE_MATCH_1}")
-    if(sym MATCHES "^cgym_")
+    if(sym MATCHES "${ALLOWED}")
       math(EXPR good "${good} + 1")
     elseif(NOT sym MATCHES "^(_init|_fini|_edata|_end|__bss_start)$")
       list(APPEND bad "${sym}")
@@ -18,9 +23,9 @@ foreach(line IN LISTS lines)
   endif()
 endforeach()
 if(bad)
-  message(FATAL_ERROR "libcgym.so exports symbols other than cgym_*: ${bad}")
+  message(FATAL_ERROR "${LIB} exports symbols that do not match ${ALLOWED}: ${bad}")
 endif()
 if(good EQUAL 0)
-  message(FATAL_ERROR "libcgym.so exports no cgym_* symbol")
+  message(FATAL_ERROR "${LIB} exports no symbol matching ${ALLOWED}")
 endif()
-message(STATUS "libcgym.so exports ${good} symbols, all cgym_*")
+message(STATUS "${LIB} exports ${good} symbols, all matching ${ALLOWED}")
