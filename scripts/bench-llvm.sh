@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The LLVM environment against CompilerGym 0.2.5's own LLVM service (docs/llvm-bench.md):
+# The LLVM environment against CompilerGym 0.2.5's own LLVM service (docs/llvm.md, "Performance"):
 # builds in Release into build/bench-release (or $BUILD_DIR), then runs both services on the
 # same programs with the same client and prints one Markdown table of ratios.
 #   scripts/bench-llvm.sh [--smoke] [cgym_bench_llvm flags: --repetitions N, --min-time S, ...]

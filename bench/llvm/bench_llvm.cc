@@ -3,7 +3,8 @@
 // wheel): both services driven by the same client (libcgym's C API, managed services), on the
 // same programs (one bitcode file each, readable by both LLVMs), with the same actions.
 // Repetitions are interleaved at random between figures and between the two services; each
-// ratio is a ratio of medians of the same run. Prints one Markdown table (docs/llvm-bench.md).
+// ratio is a ratio of medians of the same run. Prints one Markdown table (docs/llvm.md,
+// "Performance").
 //   cgym_bench_llvm --compiler-gym-service PATH --small FILE.bc --large FILE.bc
 //                   [--service PATH] [--plugin PATH] [--site-data DIR]
 //                   [--repetitions N (0: memory only)] [--min-time SECONDS]
@@ -657,9 +658,18 @@ int main(int argc, char** argv) {
       if (!env->pid) die("cannot find the process of " + sides[s]->label);
       memory[s].idle = statusKiB(env->pid, "VmRSS");
       std::vector<cgym_env_t*> forks;
+      // Each session with its module loaded: ours loads a fork's functions on first use, so
+      // each fork takes one observation that needs them (Ir: forks inherit cached values).
+      const auto load = [](cgym_env_t* e) {
+        cgym_event_t* observation = nullptr;
+        check(cgym_env_observe(e, "Ir", &observation), "load");
+        cgym_event_free(observation);
+      };
+      load(env->env);
       for (int i = 1; i < o.rssSessions; ++i) {
         cgym_env_t* fork = nullptr;
         check(cgym_fork(env->env, &fork), "fork");
+        load(fork);
         forks.push_back(fork);
       }
       memory[s].sessions = statusKiB(env->pid, "VmRSS");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs the LLVM comparison (docs/llvm-bench.md): compiles the small and the large program of the
+# Runs the LLVM comparison (docs/llvm.md, "Performance"): compiles the small and the large program of the
 # bundled dataset into bitcode both LLVMs read, then runs cgym_bench_llvm on them.
 #   run.sh --bench BIN --program-tool BIN --compiler-gym-service PATH --work-dir DIR
 #          [--small NAME] [--large NAME] [other cgym_bench_llvm flags, e.g. --smoke]

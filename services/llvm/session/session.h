@@ -103,7 +103,7 @@ class Session {
     std::shared_ptr<Baselines> baselines;
     std::shared_ptr<const DynamicConfig> dynamicConfig;
   };
-  class Worker;      // the thread that runs the session's actions
+  class Worker;  // the thread that runs the session's actions
 
  private:
   Status loadEngine(const std::string& bitcode, const std::string& name);
