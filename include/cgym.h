@@ -643,7 +643,10 @@ CGYM_API cgym_status_t cgym_env_action_at(const cgym_env_t* env, size_t index,
 CGYM_API cgym_status_t cgym_env_version(cgym_env_t* env, const char** service_version,
                                         const char** compiler_version);
 
-/** The env's spaces. Borrowed; valid until the next reset or step of this env. */
+/** The env's spaces. Borrowed; valid until the next reset or step of this env. An action
+ * space that the service sends as a CommandlineSpace in an Any (as CompilerGym's LLVM
+ * environment does) is presented, as CompilerGym's client presents it, as a NAMED_DISCRETE
+ * space of its flags with type_id "commandline", so cgym_step_name() takes the flags. */
 CGYM_API cgym_status_t cgym_env_action_space_count(const cgym_env_t* env, size_t* count);
 CGYM_API cgym_status_t cgym_env_action_space_at(const cgym_env_t* env, size_t index,
                                                 const cgym_action_space_t** space);

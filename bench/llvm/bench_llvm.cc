@@ -142,63 +142,16 @@ std::unique_ptr<Env> connect(const Service& service, const Program& program) {
   return env;
 }
 
-// Minimal protobuf wire reading: the length-delimited fields `field` of a message.
-std::vector<std::string> protoFields(const std::string& message, uint32_t field) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  auto varint = [&]() {
-    uint64_t value = 0;
-    for (int shift = 0; i < message.size() && shift < 64; shift += 7) {
-      const auto byte = static_cast<uint8_t>(message[i++]);
-      value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return value;
-    }
-    die("malformed action space");
-  };
-  while (i < message.size()) {
-    const uint64_t key = varint();
-    switch (key & 7) {
-      case 0:
-        varint();
-        break;
-      case 1:
-        i += 8;
-        break;
-      case 5:
-        i += 4;
-        break;
-      case 2: {
-        const uint64_t length = varint();
-        if (length > message.size() - i) die("malformed action space");
-        if ((key >> 3) == field) out.push_back(message.substr(i, length));
-        i += length;
-        break;
-      }
-      default:
-        die("malformed action space");
-    }
-  }
-  return out;
-}
-
 // The index of a flag in the env's action space: CompilerGym's 124 flags, which both services
-// send as a CommandlineSpace in the space's `any_value` (ActionSpace.space = 2, Space.any_value
-// = 24, Any.value = 2, CommandlineSpace.name = 1), a kind the C API does not unpack.
+// send as a CommandlineSpace and the client presents as named actions.
 int64_t actionIndex(cgym_env_t* env, const std::string& flag) {
-  void* data = nullptr;
-  size_t length = 0;
-  check(cgym_action_space_serialize(cgym_env_action_space(env), &data, &length),
-        "serialize the action space");
-  std::string message(static_cast<const char*>(data), length);
-  cgym_free(data);
-  for (uint32_t field : {2u, 24u, 2u}) {
-    std::vector<std::string> inner = protoFields(message, field);
-    if (inner.size() != 1) die("the action space is not a CommandlineSpace");
-    message = inner[0];
-  }
-  const std::vector<std::string> names = protoFields(message, 1);
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == flag) return static_cast<int64_t>(i);
+  const cgym_space_t* space = cgym_action_space_space(cgym_env_action_space(env));
+  size_t count = 0;
+  check(cgym_space_name_count(space, &count), "the action space's names");
+  for (size_t i = 0; i < count; ++i) {
+    const char* name = nullptr;
+    check(cgym_space_name_at(space, i, &name), "an action's name");
+    if (flag == name) return static_cast<int64_t>(i);
   }
   die("no action " + flag);
 }

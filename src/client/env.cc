@@ -100,14 +100,31 @@ Status Env::make(const std::string& endpoint, EnvOptions options, std::unique_pt
   return Status::OK();
 }
 
+Status Env::convertActionSpace(const ActionSpace& space, ActionSpace* out) const {
+  if (options_.converters.action_space_converter) {
+    return options_.converters.action_space_converter(space, out);
+  }
+  *out = space;
+  // CompilerGym's default conversion: a CommandlineSpace (sent in an Any, as CompilerGym's LLVM
+  // environment sends its passes) is a space of named actions, the flags.
+  compiler_gym::CommandlineSpace commandline;
+  if (space.space().has_any_value() &&
+      space.space().any_value().Is<compiler_gym::CommandlineSpace>() &&
+      space.space().any_value().UnpackTo(&commandline)) {
+    compiler_gym::Space* converted = out->mutable_space();
+    converted->Clear();
+    converted->set_type_id(kCommandlineTypeId);
+    *converted->mutable_named_discrete()->mutable_name() = commandline.name();
+  }
+  return Status::OK();
+}
+
 Status Env::initSpaces() {
   const GetSpacesReply& spaces = connection_->spaces();
   actionSpaces_.clear();
   for (const ActionSpace& space : spaces.action_space_list()) {
-    ActionSpace converted = space;
-    if (options_.converters.action_space_converter) {
-      CGYM_RETURN_IF_ERROR(options_.converters.action_space_converter(space, &converted));
-    }
+    ActionSpace converted;
+    CGYM_RETURN_IF_ERROR(convertActionSpace(space, &converted));
     actionSpaces_.push_back(std::move(converted));
   }
   if (actionSpaces_.empty()) {
@@ -365,10 +382,8 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
 
 // The service changed the action space of the episode: it replaces the one in use.
 Status Env::adoptActionSpace(const ActionSpace& space) {
-  ActionSpace converted = space;
-  if (options_.converters.action_space_converter) {
-    CGYM_RETURN_IF_ERROR(options_.converters.action_space_converter(space, &converted));
-  }
+  ActionSpace converted;
+  CGYM_RETURN_IF_ERROR(convertActionSpace(space, &converted));
   actionSpaces_[actionSpaceIndex_] = std::move(converted);
   return Status::OK();
 }

@@ -18,9 +18,15 @@
 
 namespace cgym::client {
 
+// The type_id of an action space converted from a CommandlineSpace (see
+// ServiceMessageConverters).
+inline constexpr const char* kCommandlineTypeId = "commandline";
+
 // CompilerGym's ServiceMessageConverters: how an ActionSpace message becomes the env's
-// action space, and how an action becomes the Event sent to the service. Unset means
-// unchanged.
+// action space, and how an action becomes the Event sent to the service. An unset action space
+// converter means CompilerGym's default: a CommandlineSpace packed in the space's Any becomes a
+// named discrete space of its flags (type_id "commandline"); other spaces are unchanged. An
+// unset action converter sends actions unchanged.
 struct ServiceMessageConverters {
   std::function<Status(const compiler_gym::ActionSpace&, compiler_gym::ActionSpace*)>
       action_space_converter;
@@ -202,6 +208,8 @@ class Env final : public ObservationView {
                            StepResult* result);
   Status closeWithTimeout(double timeout);
   Status adoptActionSpace(const compiler_gym::ActionSpace& space);
+  Status convertActionSpace(const compiler_gym::ActionSpace& space,
+                            compiler_gym::ActionSpace* out) const;
   Status resolveSpaces(const StepOptions& options,
                        std::vector<const ObservationSpaceSpec*>* observations,
                        std::vector<Reward*>* rewards) const;

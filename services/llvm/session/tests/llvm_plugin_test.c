@@ -56,12 +56,22 @@ static void episode_in_process(void** state) {
   int done = 1;
   assert_ok(cgym_env_reset(env, NULL, NULL));
 
+  /* The CommandlineSpace arrives as named actions: CompilerGym's flags, in its order. */
   const cgym_action_space_t* space = cgym_env_action_space(env);
   assert_string_equal(cgym_action_space_name(space), "PassesAll");
+  const cgym_space_t* actions = cgym_action_space_space(space);
+  assert_int_equal(cgym_space_kind(actions), CGYM_SPACE_NAMED_DISCRETE);
+  assert_string_equal(cgym_space_type_id(actions), "commandline");
+  size_t names = 0;
+  const char* name = NULL;
+  assert_ok(cgym_space_name_count(actions, &names));
+  assert_int_equal(names, 124);
+  assert_ok(cgym_space_name_at(actions, MEM2REG, &name));
+  assert_string_equal(name, "-mem2reg");
 
   const int64_t before = observe_int64(env, "IrInstructionCount");
   assert_true(before > 0);
-  assert_ok(cgym_step_index(env, MEM2REG, &done, NULL));
+  assert_ok(cgym_step_name(env, "-mem2reg", &done, NULL));
   assert_int_equal(done, 0);
   const int64_t after = observe_int64(env, "IrInstructionCount");
   assert_true(after < before);

@@ -883,9 +883,11 @@ void runShortEpisode(const std::string& endpoint, const std::string& program) {
   std::unique_ptr<client::Env> env;
   ASSERT_OK(client::Env::make(endpoint, std::move(options), &env));
   ASSERT_EQ(env->actionSpaces().size(), 1u);
-  CommandlineSpace flags;
-  ASSERT_TRUE(env->actionSpaces()[0].space().any_value().UnpackTo(&flags));
-  EXPECT_EQ(flags.name_size(), 124);
+  // The client presents the CommandlineSpace as named actions, as CompilerGym's does.
+  const Space& actions = env->actionSpaces()[0].space();
+  EXPECT_EQ(actions.type_id(), "commandline");
+  ASSERT_EQ(actions.named_discrete().name_size(), 124);
+  EXPECT_EQ(actions.named_discrete().name(103), "-mem2reg");
 
   std::optional<Event> initial;
   ASSERT_OK(env->reset({}, &initial));
