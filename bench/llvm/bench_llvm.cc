@@ -156,12 +156,24 @@ int64_t actionIndex(cgym_env_t* env, const std::string& flag) {
   die("no action " + flag);
 }
 
-// Back to the start of an episode on the env's own program (a cached benchmark).
-void restart(Env& env) {
+// The env's own program (a benchmark the service has cached) for the next reset.
+void setProgram(Env& env) {
   check(cgym_env_set_benchmark(env.env, env.program->uri().c_str(), env.program->bytes.data(),
                                env.program->bytes.size()),
         "set_benchmark");
+}
+
+// Back to the start of an episode on the env's own program.
+void restart(Env& env) {
+  setProgram(env);
   check(cgym_env_reset(env.env, nullptr, nullptr), "reset");
+}
+
+// One observation, computed and dropped.
+void observeOnce(cgym_env_t* env, const std::string& space) {
+  cgym_event_t* observation = nullptr;
+  check(cgym_env_observe(env, space.c_str(), &observation), "observe " + space);
+  cgym_event_free(observation);
 }
 
 void step(Env& env, int64_t action, const char* what) {
@@ -407,9 +419,7 @@ int main(int argc, char** argv) {
   auto cachedReset = [&](Env& env) {
     return Side{
         nullptr, [&env]() {
-          check(cgym_env_set_benchmark(env.env, env.program->uri().c_str(),
-                                       env.program->bytes.data(), env.program->bytes.size()),
-                "set_benchmark");
+          setProgram(env);
           // The URI is known: one StartSession with the URI only.
           return timed([&] { check(cgym_env_reset(env.env, nullptr, nullptr), "cached reset"); });
         }};
@@ -438,42 +448,24 @@ int main(int argc, char** argv) {
   };
   auto observe = [&](Env& env, const std::string& space) {
     return Side{[&env] { restart(env); },
-                [&env, space] {
-                  return timed([&] {
-                    cgym_event_t* observation = nullptr;
-                    check(cgym_env_observe(env.env, space.c_str(), &observation),
-                          "observe " + space);
-                    cgym_event_free(observation);
-                  });
-                }};
+                [&env, space] { return timed([&] { observeOnce(env.env, space); }); }};
   };
   // The first observation after a reset (untimed): what an agent pays once per episode, and
   // what no cache of the current module can serve.
   auto firstObservation = [&](Env& env, const std::string& space) {
     return Side{nullptr, [&env, space] {
                   restart(env);
-                  return timed([&] {
-                    cgym_event_t* observation = nullptr;
-                    check(cgym_env_observe(env.env, space.c_str(), &observation),
-                          "observe " + space);
-                    cgym_event_free(observation);
-                  });
+                  return timed([&] { observeOnce(env.env, space); });
                 }};
   };
   // A cached reset and the first observation together: ours loads a known benchmark's
   // functions lazily, so the reset alone leaves part of its cost to the first use.
   auto resetAndObserve = [&](Env& env) {
     return Side{nullptr, [&env]() {
-                  check(
-                      cgym_env_set_benchmark(env.env, env.program->uri().c_str(),
-                                             env.program->bytes.data(), env.program->bytes.size()),
-                      "set_benchmark");
+                  setProgram(env);
                   return timed([&] {
                     check(cgym_env_reset(env.env, nullptr, nullptr), "cached reset");
-                    cgym_event_t* observation = nullptr;
-                    check(cgym_env_observe(env.env, "IrInstructionCount", &observation),
-                          "observe IrInstructionCount");
-                    cgym_event_free(observation);
+                    observeOnce(env.env, "IrInstructionCount");
                   });
                 }};
   };
@@ -495,9 +487,7 @@ int main(int argc, char** argv) {
     const int64_t action = index(env, flag);
     return Side{nullptr, [&env, action] {
                   restart(env);  // each pass on the unoptimised program, loaded
-                  cgym_event_t* observation = nullptr;
-                  check(cgym_env_observe(env.env, "IrInstructionCount", &observation), "load");
-                  cgym_event_free(observation);
+                  observeOnce(env.env, "IrInstructionCount");
                   return timed([&] { step(env, action, "costly step"); });
                 }};
   };
@@ -613,16 +603,11 @@ int main(int argc, char** argv) {
       std::vector<cgym_env_t*> forks;
       // Each session with its module loaded: ours loads a fork's functions on first use, so
       // each fork takes one observation that needs them (Ir: forks inherit cached values).
-      const auto load = [](cgym_env_t* e) {
-        cgym_event_t* observation = nullptr;
-        check(cgym_env_observe(e, "Ir", &observation), "load");
-        cgym_event_free(observation);
-      };
-      load(env->env);
+      observeOnce(env->env, "Ir");
       for (int i = 1; i < o.rssSessions; ++i) {
         cgym_env_t* fork = nullptr;
         check(cgym_fork(env->env, &fork), "fork");
-        load(fork);
+        observeOnce(fork, "Ir");
         forks.push_back(fork);
       }
       memory[s].sessions = statusKiB(env->pid, "VmRSS");
