@@ -38,6 +38,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -225,9 +226,7 @@ class Session::Worker {
 };
 
 // The LLVM state of a session: a context of its own (sessions run in parallel on different
-// threads, and a context is single-threaded), the module, and one PassBuilder with its four
-// analysis managers, cross-registered once, so that analyses a pass preserved stay cached
-// for the next action. Action pipelines are parsed once, on first use.
+// threads, and a context is single-threaded), the module, and the passes that run on it.
 struct Session::Engine {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
@@ -312,12 +311,12 @@ struct Session::Engine {
   }
 };
 
-// The O0/O3/Oz baselines of one benchmark (keyed by its normalised bitcode), shared by every
+// The O0/O3/Oz baselines of one benchmark (keyed by its fingerprint), shared by every
 // session of that benchmark, forks included. Each group is computed the first time one of its
 // values is asked for: the instruction counts (the -O3/-Oz pipelines), and the sizes (code
 // generation of the three modules, which costs more and is needed less often).
 struct Session::Baselines {
-  std::string bitcode;
+  std::shared_ptr<const std::string> bitcode;  // the benchmark's fingerprint
   std::mutex mutex;
   std::map<std::string, int64_t> values;         // observation space name -> value
   std::map<std::string, Status> groupStatus;     // group -> the outcome of its computation
@@ -326,7 +325,7 @@ struct Session::Baselines {
   // The module of a baseline policy, in a new engine.
   Status module(const std::string& level, std::unique_ptr<Engine>* out) {
     auto it = optimised.find(level);
-    const std::string& source = it == optimised.end() ? bitcode : it->second;
+    const std::string& source = it == optimised.end() ? *bitcode : it->second;
     auto context = std::make_unique<llvm::LLVMContext>();
     std::unique_ptr<llvm::Module> m;
     CGYM_RETURN_IF_ERROR(parseModule(*context, source, "baseline", &m));
@@ -366,7 +365,7 @@ struct Session::Baselines {
       std::unique_ptr<Engine> engine;
       CGYM_RETURN_IF_ERROR(module(level, &engine));
     }
-    *out = level == "O0" ? bitcode : optimised.at(level);
+    *out = level == "O0" ? *bitcode : optimised.at(level);
     return Status::OK();
   }
 
@@ -384,68 +383,68 @@ struct Session::Baselines {
 
 namespace {
 
-// Baselines by benchmark bitcode, so that a benchmark's baselines are computed once per
-// process. Bounded as CompilerGym's benchmark factory (128 entries; then half are dropped;
-// sessions keep theirs alive).
-std::shared_ptr<Session::Baselines> baselinesFor(const std::string& bitcode) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, std::shared_ptr<Session::Baselines>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(bitcode);
-  if (it != cache.end()) return it->second;
-  if (cache.size() >= 128) {
-    size_t n = 0;
-    for (auto i = cache.begin(); i != cache.end();) i = (n++ % 2) ? cache.erase(i) : std::next(i);
+// A process-wide map from keys to shared values, bounded as CompilerGym's benchmark factory:
+// at 128 entries, half are dropped (their users keep them alive).
+template <typename Value>
+class BoundedCache {
+ public:
+  std::shared_ptr<Value> find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : it->second;
   }
-  auto baselines = std::make_shared<Session::Baselines>();
-  baselines->bitcode = bitcode;
-  cache.emplace(bitcode, baselines);
-  return baselines;
+  // Keeps `value` under `key` unless the key has one already; returns the kept one.
+  std::shared_ptr<Value> insert(const std::string& key, std::shared_ptr<Value> value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = map_.find(key); it != map_.end()) return it->second;
+    if (map_.size() >= 128) {
+      size_t n = 0;
+      for (auto i = map_.begin(); i != map_.end();) i = (n++ % 2) ? map_.erase(i) : std::next(i);
+    }
+    return map_.emplace(key, std::move(value)).first->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Value>> map_;
+};
+
+// A key for bytes (a program, a fingerprint): their size and two unrelated 64-bit hashes
+// (xxHash64 and the standard library's).
+std::string contentKey(const std::string& bytes) {
+  return std::to_string(bytes.size()) + ":" + std::to_string(llvm::xxHash64(bytes)) + ":" +
+         std::to_string(std::hash<std::string>()(bytes));
 }
 
-}  // namespace
-
-namespace {
+// Baselines by fingerprint, so that a benchmark's baselines are computed once per process
+// even when it comes under several names.
+std::shared_ptr<Session::Baselines> baselinesFor(std::shared_ptr<const std::string> fingerprint) {
+  static BoundedCache<Session::Baselines> cache;
+  const std::string key = contentKey(*fingerprint);
+  if (std::shared_ptr<Session::Baselines> known = cache.find(key)) return known;
+  auto baselines = std::make_shared<Session::Baselines>();
+  baselines->bitcode = std::move(fingerprint);
+  return cache.insert(key, std::move(baselines));
+}
 
 // Benchmarks this process has prepared (parsed, verified, normalised, fingerprinted): by the
 // program's content when the client sent it, by URI when the benchmark was resolved from a
 // generator or the bundled dataset (which always give the same program); never for file://
-// (the file may change). Bounded as the baselines.
-std::mutex preparedMutex;
-std::unordered_map<std::string, std::shared_ptr<const Session::Prepared>> preparedCache;
+// (the file may change).
+BoundedCache<const Session::Prepared>& preparedCache() {
+  static BoundedCache<const Session::Prepared> cache;
+  return cache;
+}
 
 }  // namespace
 
 std::string Session::preparedKey(const BenchmarkSpec& benchmark) {
-  if (benchmark.program) {
-    // The size and two unrelated 64-bit hashes (xxHash64 and the standard library's).
-    const std::string& program = *benchmark.program;
-    return "program:" + std::to_string(program.size()) + ":" +
-           std::to_string(llvm::xxHash64(program)) + ":" +
-           std::to_string(std::hash<std::string>()(program));
-  }
+  if (benchmark.program) return "program:" + contentKey(*benchmark.program);
   const std::string uri = benchmark.programUri.value_or(benchmark.uri);
   if (uri.rfind("generator://", 0) == 0 || uri.rfind("benchmark://cgym-v0/", 0) == 0) {
     return "uri:" + uri;
   }
   return "";
-}
-
-std::shared_ptr<const Session::Prepared> Session::lookup(const std::string& key) {
-  std::lock_guard<std::mutex> lock(preparedMutex);
-  auto it = preparedCache.find(key);
-  return it == preparedCache.end() ? nullptr : it->second;
-}
-
-void Session::remember(const std::string& key, Prepared prepared) {
-  std::lock_guard<std::mutex> lock(preparedMutex);
-  if (preparedCache.size() >= 128) {
-    size_t n = 0;
-    for (auto i = preparedCache.begin(); i != preparedCache.end();) {
-      i = (n++ % 2) ? preparedCache.erase(i) : std::next(i);
-    }
-  }
-  preparedCache[key] = std::make_shared<const Prepared>(std::move(prepared));
 }
 
 Session::Session(std::filesystem::path workingDirectory)
@@ -502,7 +501,8 @@ Status Session::init(const std::string& actionSpace, const BenchmarkSpec& benchm
   // A benchmark seen before in this process starts from its prepared fingerprint: no
   // resolution, verification, normalisation or bitcode writing again.
   const std::string key = preparedKey(benchmark);
-  if (std::shared_ptr<const Prepared> prepared = key.empty() ? nullptr : lookup(key)) {
+  if (std::shared_ptr<const Prepared> prepared =
+          key.empty() ? nullptr : preparedCache().find(key)) {
     fingerprint_ = prepared->fingerprint;
     baselines_ = prepared->baselines;
     if (!dynamicConfig_) dynamicConfig_ = prepared->dynamicConfig;
@@ -511,7 +511,8 @@ Status Session::init(const std::string& actionSpace, const BenchmarkSpec& benchm
   }
 
   std::shared_ptr<const DynamicConfig> resolvedConfig;
-  std::string bytes;
+  std::string resolvedBytes;
+  std::string_view bytes;
   if (benchmark.program) {
     bytes = *benchmark.program;
   } else {
@@ -520,7 +521,8 @@ Status Session::init(const std::string& actionSpace, const BenchmarkSpec& benchm
     ResolvedBenchmark resolved;
     CGYM_RETURN_IF_ERROR(
         resolveBenchmark(benchmark.programUri.value_or(benchmark.uri), options, &resolved));
-    bytes = std::move(resolved.bitcode);
+    resolvedBytes = std::move(resolved.bitcode);
+    bytes = resolvedBytes;
     if (resolved.dynamicConfig) {
       resolvedConfig = std::make_shared<const DynamicConfig>(std::move(*resolved.dynamicConfig));
     }
@@ -535,8 +537,11 @@ Status Session::init(const std::string& actionSpace, const BenchmarkSpec& benchm
   fingerprint_ =
       std::make_shared<const std::string>(writeBitcode(*module, /*preserveUseListOrder=*/true));
   engine_ = std::make_shared<Engine>(std::move(context), std::move(module));
-  baselines_ = baselinesFor(*fingerprint_);
-  if (!key.empty()) remember(key, {fingerprint_, baselines_, resolvedConfig});
+  baselines_ = baselinesFor(fingerprint_);
+  if (!key.empty()) {
+    preparedCache().insert(
+        key, std::make_shared<const Prepared>(Prepared{fingerprint_, baselines_, resolvedConfig}));
+  }
   return Status::OK();
 }
 
@@ -548,7 +553,6 @@ Status Session::initFork(const Session& parent) {
   dynamicConfig_ = parent.dynamicConfig_;
   baselines_ = parent.baselines_;
   fingerprint_ = parent.fingerprint_;
-  irSha1_ = parent.irSha1_;
   cache_ = parent.cache_;  // the same module, so the same values
   actionTimeoutSeconds_ = parent.actionTimeoutSeconds_;
   // As CompilerGym, the runtime counters are not inherited (its client sends them again).
@@ -565,7 +569,6 @@ Status Session::updateFingerprint(bool* changed) {
       return status;
     }
     fingerprint_ = std::make_shared<const std::string>(std::move(bitcode));
-    irSha1_.reset();
     cache_.clear();
   }
   return Status::OK();
@@ -669,8 +672,7 @@ Status Session::observe(const std::string& name, Observation* out) {
       "IsBuildable",          "IsRunnable",           "CpuInfo",          "IrInstructionCountO0",
       "IrInstructionCountO3", "IrInstructionCountOz", "ObjectTextSizeO0", "ObjectTextSizeO3",
       "ObjectTextSizeOz",     "ObjectTextSizeBytes"};
-  const bool known = cache_.count(name) > 0 || (name == "IrSha1" && irSha1_) ||
-                     withoutModule.count(name) > 0 ||
+  const bool known = cache_.count(name) > 0 || withoutModule.count(name) > 0 ||
                      (name.rfind("TextSize", 0) == 0 && !buildable());
   if (!known) CGYM_RETURN_IF_ERROR(materialize());
   const llvm::Module& module = *engine_->module;
@@ -687,8 +689,11 @@ Status Session::observe(const std::string& name, Observation* out) {
   if (name == "Ir") {
     setString(Kind::kString, printIr(module));
   } else if (name == "IrSha1") {
-    if (!irSha1_) irSha1_ = irSha1(module);
-    setString(Kind::kString, *irSha1_);
+    return cached(name, out, [&](Observation* value) {
+      value->kind = Kind::kString;
+      value->text = irSha1(module);
+      return Status::OK();
+    });
   } else if (name == "Bitcode") {
     setString(Kind::kBytes, writeBitcode(module, /*preserveUseListOrder=*/false));
   } else if (name == "BitcodeFile") {
@@ -707,13 +712,11 @@ Status Session::observe(const std::string& name, Observation* out) {
       return Status(StatusCode::kInternal, "Failed to write bitcode file: " + path.string());
     setString(Kind::kString, path.string());
   } else if (name == "IrInstructionCount") {
-    auto cached = cache_.find(name);
-    if (cached == cache_.end()) {
-      Observation value;
-      value.int64 = module.getInstructionCount();
-      cached = cache_.emplace(name, std::move(value)).first;
-    }
-    setInt64(cached->second.int64);
+    return cached(name, out, [&](Observation* value) {
+      value->kind = Kind::kInt64;
+      value->int64 = module.getInstructionCount();
+      return Status::OK();
+    });
   } else if (name == "IrInstructionCountO0" || name == "IrInstructionCountO3" ||
              name == "IrInstructionCountOz") {
     return baselineValue(name, &observation);
@@ -768,14 +771,11 @@ Status Session::observe(const std::string& name, Observation* out) {
     CGYM_RETURN_IF_ERROR(objectTextSize(&size));
     setInt64(size);
   } else if (name == "InstCount" || name == "Autophase") {
-    auto cached = cache_.find(name);
-    if (cached == cache_.end()) {
-      Observation value;
-      value.int64s = name == "InstCount" ? instCount(module) : autophase(module);
-      cached = cache_.emplace(name, std::move(value)).first;
-    }
-    observation.kind = Kind::kInt64Vector;
-    observation.int64s = cached->second.int64s;
+    return cached(name, out, [&](Observation* value) {
+      value->kind = Kind::kInt64Vector;
+      value->int64s = name == "InstCount" ? instCount(module) : autophase(module);
+      return Status::OK();
+    });
   } else if (name == "CpuInfo") {
     setString(Kind::kString, cpuInfoJson());
   } else if (name == "LexedIr") {
@@ -803,16 +803,27 @@ std::string shellQuote(const std::string& text) {
 // lowers the IR in place, so it runs on a copy parsed from the fingerprint (the exact module,
 // already verified; parsing is faster than CloneModule).
 Status Session::objectTextSize(int64_t* size) {
-  auto cached = cache_.find("ObjectTextSizeBytes");
-  if (cached == cache_.end()) {
+  Observation value;
+  CGYM_RETURN_IF_ERROR(cached("ObjectTextSizeBytes", &value, [&](Observation* computed) {
     auto context = std::make_unique<llvm::LLVMContext>();
     std::unique_ptr<llvm::Module> copy;
     CGYM_RETURN_IF_ERROR(parseModule(*context, *fingerprint_, benchmarkUri_, &copy));
+    computed->kind = Observation::Kind::kInt64;
+    return objectTextSizeBytes(std::move(copy), /*verified=*/true, &computed->int64);
+  }));
+  *size = value.int64;
+  return Status::OK();
+}
+
+Status Session::cached(const std::string& name, Observation* out,
+                       const std::function<Status(Observation*)>& compute) {
+  auto it = cache_.find(name);
+  if (it == cache_.end()) {
     Observation value;
-    CGYM_RETURN_IF_ERROR(objectTextSizeBytes(std::move(copy), /*verified=*/true, &value.int64));
-    cached = cache_.emplace("ObjectTextSizeBytes", std::move(value)).first;
+    CGYM_RETURN_IF_ERROR(compute(&value));
+    it = cache_.emplace(name, std::move(value)).first;
   }
-  *size = cached->second.int64;
+  *out = it->second;
   return Status::OK();
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,8 +111,6 @@ class Session {
   // Loads the function bodies of a lazily loaded module (loadEngine); before any use of it.
   Status materialize();
   static std::string preparedKey(const BenchmarkSpec& benchmark);
-  static std::shared_ptr<const Prepared> lookup(const std::string& key);
-  static void remember(const std::string& key, Prepared prepared);
   Status runPipeline(int actionIndex, bool* changed);
   Status updateFingerprint(bool* changed);
   Status baselineValue(const std::string& name, Observation* out);
@@ -124,6 +123,9 @@ class Session {
   Status builtTextSize(const std::filesystem::path& dir, int64_t* size);
   Status computeRuntime(Observation* out);
   Status objectTextSize(int64_t* size);
+  // The observation `name` from cache_, computed by `compute` and kept if it is not there.
+  Status cached(const std::string& name, Observation* out,
+                const std::function<Status(Observation*)>& compute);
   bool buildable() const;
   bool runnable() const;
 
@@ -134,10 +136,8 @@ class Session {
   // The module's bitcode, use-list order included: the fingerprint for action_had_no_effect,
   // the snapshot a timed-out action is rolled back to, and the source of forks.
   std::shared_ptr<const std::string> fingerprint_;  // shared with forks and the cache
-  // Cached IrSha1 of the current module (reset when the fingerprint changes).
-  std::optional<std::string> irSha1_;
-  // Observations of the current module that are costly or asked for often (counts, feature
-  // vectors, the object size), by space name; cleared when the fingerprint changes.
+  // Observations of the current module that are costly or asked for often (IrSha1, counts,
+  // feature vectors, the object size), by space name; cleared when the fingerprint changes.
   std::map<std::string, Observation> cache_;
   std::shared_ptr<const DynamicConfig> dynamicConfig_;  // never null after init
   std::string benchmarkUri_;
