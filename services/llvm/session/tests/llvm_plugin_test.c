@@ -17,15 +17,10 @@
 #include <cmocka.h>
 
 #include "cgym.h"
+#include "test_util.h"
 
 #define MEM2REG 103
 #define INSTCOMBINE 53
-
-#define assert_ok(call)                                                           \
-  do {                                                                            \
-    cgym_status_t status_ = (call);                                               \
-    if (status_ != CGYM_OK) fail_msg("%s: %s", #call, cgym_last_error_message()); \
-  } while (0)
 
 static cgym_env_t* connect_llvm(const char* benchmark, const void* program, size_t length) {
   cgym_options_t* options = NULL;
@@ -103,7 +98,7 @@ static void episode_in_process(void** state) {
   cgym_env_free(fork);
 
   /* The session's own errors reach the caller. */
-  assert_int_equal(cgym_step_index(env, 124, &done, NULL), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_step_index(env, 124, &done, NULL), CGYM_INVALID_ARGUMENT);
   cgym_env_free(env);
 }
 
@@ -113,8 +108,7 @@ static void benchmark_that_does_not_parse(void** state) {
   cgym_env_t* env = connect_llvm("benchmark://test/bad", program, sizeof(program) - 1);
   /* INVALID_ARGUMENT, as over gRPC (CompilerGym's client raises ValueError, the parent of
    * BenchmarkInitError), with LLVM's diagnostic. */
-  const cgym_status_t status = cgym_env_reset(env, NULL, NULL);
-  assert_int_equal(status, CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_env_reset(env, NULL, NULL), CGYM_INVALID_ARGUMENT);
   assert_non_null(strstr(cgym_last_error_message(), "expected top-level entity"));
   assert_non_null(strstr(cgym_last_error_message(), "Failed to parse LLVM bitcode"));
   cgym_env_free(env);
@@ -129,7 +123,7 @@ static void entry_point_refuses_another_abi(void** state) {
   cgym_plugin_entry_t entry = NULL;
   memcpy(&entry, &symbol, sizeof(entry)); /* ISO C has no object-to-function pointer cast */
   cgym_service_def_t* def = NULL;
-  assert_int_equal(entry(CGYM_ABI_VERSION + 1, &def), CGYM_FAILED_PRECONDITION);
+  assert_fails(entry(CGYM_ABI_VERSION + 1, &def), CGYM_FAILED_PRECONDITION);
   assert_null(def);
   assert_ok(entry(CGYM_ABI_VERSION, &def));
   cgym_service_def_free(def);
