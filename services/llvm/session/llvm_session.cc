@@ -14,8 +14,6 @@ using namespace compiler_gym;
 
 namespace {
 
-constexpr int kInstCountDim = 70;
-constexpr int kAutophaseDim = 56;
 constexpr int64_t kMaximumPathLength = 4096;
 
 ObservationSpace space(const std::string& name, bool deterministic, bool platformDependent) {
@@ -26,14 +24,14 @@ ObservationSpace space(const std::string& name, bool deterministic, bool platfor
   return s;
 }
 
-ObservationSpace int64BoxSpace(const std::string& name, int dim) {
+ObservationSpace int64BoxSpace(const std::string& name, size_t dim) {
   ObservationSpace s = space(name, true, false);
   Int64Box* box = s.mutable_space()->mutable_int64_box();
   box->mutable_low()->add_shape(dim);
   box->mutable_high()->add_shape(dim);
   Int64Tensor* value = s.mutable_default_observation()->mutable_int64_tensor();
   value->add_shape(dim);
-  for (int i = 0; i < dim; ++i) {
+  for (size_t i = 0; i < dim; ++i) {
     box->mutable_low()->add_value(0);
     box->mutable_high()->add_value(std::numeric_limits<int64_t>::max());
     value->add_value(0);
@@ -100,8 +98,8 @@ std::vector<ObservationSpace> observationSpaces() {
       kMaximumPathLength);
   spaces.push_back(bitcodeFile);
 
-  spaces.push_back(int64BoxSpace("InstCount", kInstCountDim));
-  spaces.push_back(int64BoxSpace("Autophase", kAutophaseDim));
+  spaces.push_back(int64BoxSpace("InstCount", kInstCountSize));
+  spaces.push_back(int64BoxSpace("Autophase", kAutophaseSize));
 
   ObservationSpace cpuInfo = space("CpuInfo", true, true);
   cpuInfo.mutable_space()->mutable_string_value()->mutable_length_range()->set_min(0);
