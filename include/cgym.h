@@ -74,7 +74,7 @@ extern "C" {
 /* ===================================================================================== */
 
 #define CGYM_VERSION_MAJOR 0
-#define CGYM_VERSION_MINOR 3
+#define CGYM_VERSION_MINOR 4
 #define CGYM_VERSION_PATCH 0
 /** The SONAME suffix: libcgym.so.CGYM_ABI_VERSION. */
 #define CGYM_ABI_VERSION 1
@@ -618,7 +618,12 @@ CGYM_API cgym_status_t cgym_env_state_json(const cgym_env_t* env, char** json);
 CGYM_API cgym_status_t cgym_env_state_csv(const cgym_env_t* env, int header, char** csv);
 /** Replays a state given as JSON (resetting to its benchmark if needed). */
 CGYM_API cgym_status_t cgym_env_apply_state(cgym_env_t* env, const char* state_json);
-/** Validates a state given as JSON (NULL: the current state) by replaying it in a fork.
+/** Validates a state given as JSON (NULL: the current state) by replaying it in a fork and,
+ * if the reward space is deterministic, comparing the replayed reward with the state's. For an
+ * env of cgym_make() whose benchmark is runnable (benchmark://cgym-v0, generator://csmith-v0),
+ * it also builds the unoptimised and the replayed program with clang, runs both and compares
+ * their outputs ("Compilation failed", "Execution timeout", "Runtime error", "Wrong output",
+ * each prefixed "Gold standard: " when the unoptimised program is at fault).
  * *okay receives 1 if nothing failed; *result_json (may be NULL) the ValidationResult as JSON
  * (owned). */
 CGYM_API cgym_status_t cgym_env_validate(cgym_env_t* env, const char* state_json, int* okay,
@@ -690,6 +695,103 @@ CGYM_API cgym_status_t cgym_env_add_reward(cgym_env_t* env, const char* name,
                                            size_t num_observation_spaces, double default_value,
                                            int default_negates_returns, int deterministic,
                                            const cgym_reward_vtable_t* vtable, void* user_data);
+
+/* ===================================================================================== */
+/* Environments by name: LLVM phase ordering, its rewards, datasets and benchmarks        */
+/* ===================================================================================== */
+
+/** The ids cgym_make() accepts, in this order: "llvm-v0", "llvm-ic-v0", "llvm-codesize-v0",
+ * "llvm-autophase-ic-v0", "llvm-autophase-codesize-v0". *ids is owned (cgym_free_strings()). */
+CGYM_API cgym_status_t cgym_env_ids(char*** ids, size_t* count);
+
+/** Makes a ready env by id, as CompilerGym's gym.make() does: the LLVM environment with the
+ * id's default observation space (none, or "Autophase" for llvm-autophase-*) and reward space
+ * (none for llvm-v0, "IrInstructionCountOz" for *-ic-v0, "ObjectTextSizeOz" for
+ * *-codesize-v0), the twelve cost rewards (see cgym_env_add_cost_reward()), and the benchmark
+ * "benchmark://cgym-v0/sorting". `endpoint` says where the compiler runs:
+ *   NULL or "": a managed service: the installed cgym-llvm-service, launched now and owned
+ *     by the env (and its forks);
+ *   "inproc": in this process: the installed libcgym-llvm.so plugin, registered once as
+ *     "inproc:llvm";
+ *   "HOST:PORT" or "unix:PATH": a service someone else runs (`cgym serve`);
+ *   anything else: as cgym_connect() (a service binary's path, "inproc:NAME").
+ * The service and the plugin are CGYM_LLVM_SERVICE and CGYM_LLVM_PLUGIN from the environment
+ * if set, else the first found of: the directory of libcgym itself, its "services/llvm"
+ * subdirectory (a build tree), "../libexec/cgym" and "cgym" next to it (an installation).
+ * `options` may be NULL; spaces and the benchmark set in it replace the id's defaults (""
+ * for none). *out is owned: cgym_env_free(). Errors: NOT_FOUND for an unknown id (the message
+ * lists the ids); ENVIRONMENT_NOT_SUPPORTED if the service or plugin is not installed (the
+ * message names the places searched and the variable to set); otherwise as cgym_connect(). */
+CGYM_API cgym_status_t cgym_make(cgym_env_t** out, const char* id, const char* endpoint,
+                                 const cgym_options_t* options);
+
+/** Where cgym_make() finds the compiler of env id `id`: the path (owned) of the service
+ * binary (plugin 0) or of the plugin (plugin 1), found as cgym_make() says. NOT_FOUND for an
+ * unknown id; ENVIRONMENT_NOT_SUPPORTED if it is not installed. */
+CGYM_API cgym_status_t cgym_env_service_path(const char* id, int plugin, char** path);
+
+/** Kinds of cost reward (CompilerGym's CostFunctionReward family). With C the cost after a
+ * step, C0 the cost of the unmodified benchmark and Cb the baseline's cost:
+ *   DELTA:      r = C(prev) - C(now)
+ *   NORMALIZED: r = (C(prev) - C(now)) / C0
+ *   BASELINE:   r = (C(prev) - C(now)) / max(C0 - Cb, 1), success threshold 1.
+ * Before the first step of an episode C(prev) is C0. C0 and max(C0 - Cb, 1) are read once per
+ * benchmark. All default to 0 on a failed step, minus the episode's reward so far. */
+typedef int32_t cgym_cost_reward_kind_t;
+#define CGYM_COST_REWARD_DELTA 0
+#define CGYM_COST_REWARD_NORMALIZED 1
+#define CGYM_COST_REWARD_BASELINE 2
+
+/** Adds (or replaces) reward space `name`, the decrease of the scalar observation
+ * `cost_space`, with C0 read from `initial_cost_space` and, for BASELINE, Cb from
+ * `baseline_cost_space` (NULL otherwise). cgym_make() adds the twelve LLVM rewards this way:
+ * IrInstructionCount, IrInstructionCountNorm, IrInstructionCountO3, IrInstructionCountOz and
+ * the same for ObjectTextSize (cost ObjectTextSizeBytes; plain reward "ObjectTextSizeBytes")
+ * and TextSize (cost TextSizeBytes; "TextSizeBytes"). NOT_FOUND for an unknown observation
+ * space; INVALID_ARGUMENT for an unknown kind or a missing baseline space. */
+CGYM_API cgym_status_t cgym_env_add_cost_reward(cgym_env_t* env, const char* name,
+                                                const char* cost_space,
+                                                const char* initial_cost_space,
+                                                const char* baseline_cost_space,
+                                                cgym_cost_reward_kind_t kind, int deterministic,
+                                                int platform_dependent);
+
+/** The datasets of env id `env_id` (NOT_FOUND for an unknown id), in this order:
+ * "benchmark://cgym-v0" (the bundled programs), "generator://csmith-v0" and
+ * "generator://llvm-stress-v0" (random programs by seed). A directory of the user's sources
+ * is a dataset too: "file:///ABSOLUTE/DIR" (not listed). *names is owned (cgym_free_strings()). */
+CGYM_API cgym_status_t cgym_datasets(const char* env_id, char*** names, size_t* count);
+/** A dataset's description (owned, may be NULL) and its number of benchmarks: 0 for a
+ * generator, whose benchmarks never end (as CompilerGym reports them). NOT_FOUND for an unknown
+ * dataset or a missing directory. */
+CGYM_API cgym_status_t cgym_dataset_info(const char* dataset, char** description, uint64_t* size);
+/** The URI of a dataset's index-th benchmark (owned): the bundled programs in a fixed order, a
+ * directory's .c/.cc/.cpp/.cxx/.ll/.bc files by name, and a generator's seed `index`.
+ * OUT_OF_RANGE past the end (or past 2^32-1 for a generator); NOT_FOUND for an unknown dataset. */
+CGYM_API cgym_status_t cgym_dataset_benchmark_at(const char* dataset, uint64_t index, char** uri);
+/** A benchmark of the dataset drawn uniformly with a generator seeded by `seed` (the same URI
+ * for the same seed in every language). *uri is owned. */
+CGYM_API cgym_status_t cgym_dataset_random_benchmark(const char* dataset, uint64_t seed,
+                                                     char** uri);
+
+/** Makes a benchmark from the user's files, as CompilerGym's make_benchmark(): each .c, .cc,
+ * .cpp or .cxx file is compiled with clang (unoptimised bitcode without optnone: -O1 with LLVM's
+ * passes disabled, the host compiler's system include directories, then `copts`), .ll files are
+ * assembled, .bc files taken as they are; several inputs are linked into one module. *uri
+ * receives "benchmark://user-v0/<time>-<hex>" and *bitcode the program (both owned:
+ * cgym_free()); pass them to cgym_env_set_benchmark() or cgym_options_set_benchmark(). clang is
+ * CGYM_CLANG if set, else the clang of the LLVM the library was built with. Errors: NOT_FOUND
+ * for a missing file; INVALID_ARGUMENT for no input or an unknown file type; BENCHMARK_INIT
+ * with the compiler's message for a source that does not compile; DEADLINE_EXCEEDED after 600
+ * seconds. */
+CGYM_API cgym_status_t cgym_make_benchmark(const char* const* paths, size_t num_paths,
+                                           const char* const* copts, size_t num_copts, char** uri,
+                                           void** bitcode, size_t* length);
+/** The same from a string of source code in `language` "c" or "c++" (INVALID_ARGUMENT
+ * otherwise). */
+CGYM_API cgym_status_t cgym_make_benchmark_from_source(const char* source, const char* language,
+                                                       const char* const* copts, size_t num_copts,
+                                                       char** uri, void** bitcode, size_t* length);
 
 /* ===================================================================================== */
 /* Services: sessions written in C                                                        */

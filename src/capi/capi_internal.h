@@ -118,4 +118,7 @@ inline cgym_observation_space_t* wrap(compiler_gym::ObservationSpace* s) {
 // A copy of `text` in memory the caller releases with cgym_free().
 char* ownedString(const std::string& text);
 
+// cgym_service_register_plugin()'s work (plugin.cc).
+Status registerPlugin(const char* name, const char* path);
+
 }  // namespace cgym::capi

@@ -6,24 +6,13 @@
 #include <sstream>
 
 #include "capi/capi_internal.h"
+#include "capi/client_types.h"
 #include "client/env.h"
 
 using namespace cgym;
 using namespace cgym::capi;
 using cgym::client::Env;
 using compiler_gym::Event;
-
-struct cgym_options {
-  client::ConnectionOpts connection;
-  std::optional<compiler_gym::Benchmark> benchmark;
-  std::string observationSpace, rewardSpace, actionSpace;
-};
-
-struct cgym_env {
-  std::unique_ptr<Env> env;
-  std::string serviceVersion, compilerVersion;
-  bool versionsKnown = false;
-};
 
 struct cgym_step_result {
   client::StepResult result;
@@ -225,9 +214,9 @@ cgym_status_t cgym_connect(cgym_env_t** out, const char* endpoint, const cgym_op
     if (options) {
       envOptions.connection = options->connection;
       envOptions.benchmark = options->benchmark;
-      envOptions.observation_space = options->observationSpace;
-      envOptions.reward_space = options->rewardSpace;
-      envOptions.action_space = options->actionSpace;
+      envOptions.observation_space = options->observationSpace.value_or("");
+      envOptions.reward_space = options->rewardSpace.value_or("");
+      envOptions.action_space = options->actionSpace.value_or("");
     }
     auto env = std::make_unique<cgym_env>();
     CGYM_RETURN_IF_ERROR(Env::make(endpoint, std::move(envOptions), &env->env));

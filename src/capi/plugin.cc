@@ -28,6 +28,10 @@ std::string loaderError() {
   return message ? std::string(message) : std::string("unknown error of the dynamic loader");
 }
 
+}  // namespace
+
+namespace cgym::capi {
+
 Status registerPlugin(const char* name, const char* path) {
   CGYM_CHECK_ARG(name);
   CGYM_CHECK_ARG(path);
@@ -78,7 +82,7 @@ Status registerPlugin(const char* name, const char* path) {
   return Status::OK();
 }
 
-}  // namespace
+}  // namespace cgym::capi
 
 extern "C" {
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "common/deadline.h"
 #include "common/limits.h"
 #include "common/logging.h"
@@ -805,6 +807,15 @@ Status Env::validate(const std::optional<CompilerEnvState>& state, ValidationRes
       result->errors.push_back({"Reward validation failed", data.str()});
     }
   }
+  if (status.ok() && options_.validator) {
+    const Status checked = options_.validator(*replay, result);
+    if (!checked.ok()) {
+      // The check itself could not run (no compiler, a service failure): a failed validation.
+      result->benchmark_semantics_validation_failed = true;
+      result->errors.push_back({"Benchmark semantics validation failed",
+                                "{\"message\": " + nlohmann::json(checked.message()).dump() + "}"});
+    }
+  }
   Status closed = replay->close();
   if (!closed.ok()) logger().warn("{}", closed.message());
   result->walltime = std::chrono::duration<double>(Clock::now() - start).count();
@@ -828,6 +839,7 @@ Status Env::fork(std::unique_ptr<Env>* out) {
   EnvOptions options;
   options.connection = options_.connection;
   options.converters = options_.converters;
+  options.validator = options_.validator;
   options.useDefaultRewards = false;
   std::unique_ptr<Env> child;
 

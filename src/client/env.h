@@ -33,6 +33,8 @@ struct ServiceMessageConverters {
   std::function<Status(const compiler_gym::Event&, compiler_gym::Event*)> action_converter;
 };
 
+class Env;
+
 // A service's observation space as the env sees it.
 struct ObservationSpaceSpec {
   std::string id;
@@ -57,6 +59,10 @@ struct EnvOptions {
   std::string reward_space;
   std::string action_space;
   ServiceMessageConverters converters;
+  // Checks of validate() beyond replay and reward (e.g. that the compiled program still behaves
+  // the same), run on an env holding the replayed state; they add their findings to the
+  // result. Forks keep them.
+  std::function<Status(Env& replayed, ValidationResult* result)> validator;
 };
 
 struct StepInfo {

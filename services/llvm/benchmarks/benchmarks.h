@@ -100,9 +100,4 @@ struct ResolvedBenchmark {
 Status resolveBenchmark(const std::string& uri, const ResolveOptions& options,
                         ResolvedBenchmark* out);
 
-// The host C++ compiler's system include directories, as "-isystem <dir>" pairs, found as
-// CompilerGym does by running `$CXX -xc++ -E -v -` (default c++) once per process. Empty if
-// that fails (clang then uses its own).
-const std::vector<std::string>& systemIncludeFlags();
-
 }  // namespace cgym::llvm_env

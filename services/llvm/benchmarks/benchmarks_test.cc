@@ -20,7 +20,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "benchmarks/subprocess.h"
+#include "common/subprocess.h"
+#include "common/toolchain.h"
 
 namespace fs = std::filesystem;
 

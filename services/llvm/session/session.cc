@@ -43,7 +43,7 @@
 #include <unordered_map>
 
 #include "benchmarks/benchmarks.h"
-#include "benchmarks/subprocess.h"
+#include "common/subprocess.h"
 #include "features/features.h"
 
 namespace cgym::llvm_env {

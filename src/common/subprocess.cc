@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "benchmarks/subprocess.h"
+#include "common/subprocess.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -22,7 +22,7 @@
 
 extern char** environ;
 
-namespace cgym::llvm_env {
+namespace cgym {
 namespace {
 
 constexpr size_t kMaxStdout = size_t{1} << 30;
@@ -239,4 +239,4 @@ std::string describeFailure(const std::string& program, double timeoutSeconds,
   return program + " exited with status " + std::to_string(result.exitStatus);
 }
 
-}  // namespace cgym::llvm_env
+}  // namespace cgym

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Running the external tools of the LLVM environment (clang, csmith, llvm-stress) with a time
+// Running external tools (clang, csmith, llvm-stress, built programs) with a time
 // limit, without a shell: arguments are passed as they are, so no user string is ever parsed as
 // shell syntax.
 #pragma once
@@ -9,7 +9,7 @@
 
 #include "common/status.h"
 
-namespace cgym::llvm_env {
+namespace cgym {
 
 struct CommandResult {
   // The exit status if the process exited, else -1.
@@ -40,4 +40,4 @@ Status runCommand(const std::vector<std::string>& argv, const std::string& stdin
 std::string describeFailure(const std::string& program, double timeoutSeconds,
                             const CommandResult& result);
 
-}  // namespace cgym::llvm_env
+}  // namespace cgym
