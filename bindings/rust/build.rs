@@ -24,6 +24,8 @@ fn main() {
     println!("cargo:rustc-link-lib=dylib=cgym");
     // The rpath of every binary linked against this crate (tests, examples, dependents).
     println!("cargo:rustc-link-arg=-Wl,-rpath,{}", dir.display());
+    // For this crate's tests, which look for the LLVM environment in the build tree.
+    println!("cargo:rustc-env=CGYM_CRATE_LIBRARY_DIR={}", dir.display());
     // For dependents' build scripts (DEP_CGYM_LIBRARY_DIR).
     println!("cargo:library_dir={}", dir.display());
     let include = manifest_dir.join("../../include");

@@ -131,6 +131,17 @@ impl Env {
         })
     }
 
+    /// Takes ownership of an env handle that libcgym just made.
+    ///
+    /// # Safety
+    /// `raw` is a valid, owned `cgym_env_t` that nothing else frees.
+    pub(crate) unsafe fn from_raw(raw: *mut sys::cgym_env_t) -> Env {
+        Env {
+            raw,
+            _not_sync: PhantomData,
+        }
+    }
+
     /// The raw handle, for calls this binding does not wrap. It stays owned by `self`.
     pub fn as_raw(&self) -> *mut sys::cgym_env_t {
         self.raw

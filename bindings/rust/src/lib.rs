@@ -7,6 +7,11 @@
 //! - [`Event`], [`Tensor`]: actions and observations as owned Rust values.
 //! - [`Space`], [`ActionSpace`], [`ObservationSpace`]: space descriptions.
 //! - [`Options`]: connection settings.
+//! - [`make`], [`env_ids`]: environments by name (the LLVM phase-ordering environments, as
+//!   CompilerGym's `gym.make()`), with cost rewards ([`Env::add_cost_reward`],
+//!   [`CostRewardKind`]).
+//! - [`datasets`], [`Dataset`]: their datasets and benchmarks; [`make_benchmark`] and
+//!   [`make_benchmark_from_source`] make a [`UserBenchmark`] from the user's code.
 //! - [`Reward`], [`RewardSpec`]: rewards computed on the client, written in Rust.
 //! - [`Error`], [`Code`], [`ErrorKind`]: status codes and CompilerGym's error hierarchy.
 //! - [`CompilationSession`], [`ServiceDef`]: sessions written in Rust, served as a process or
@@ -16,6 +21,21 @@
 //!   safe API does not wrap).
 //!
 //! Every handle is freed exactly once by `Drop`. Handles are `Send` but not `Sync`.
+//!
+//! An LLVM environment by name, in this process:
+//!
+//! ```no_run
+//! fn main() -> cgym::Result<()> {
+//!     let options = cgym::Options::new().benchmark("benchmark://cgym-v0/fibonacci");
+//!     let mut env = cgym::make("llvm-ic-v0", Some("inproc"), Some(&options))?;
+//!     env.reset()?;
+//!     let (_done, reward) = env.step_name("-mem2reg")?; // IrInstructionCountOz
+//!     println!("{reward}");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Any service, by endpoint:
 //!
 //! ```no_run
 //! use cgym::{Env, Event, Options};
@@ -33,9 +53,11 @@
 //!     Ok(())
 //! }
 //! ```
+pub mod datasets;
 pub mod env;
 pub mod error;
 pub mod event;
+pub mod make;
 pub mod options;
 pub mod reward;
 pub mod session;
@@ -43,9 +65,14 @@ pub mod space;
 pub mod sys;
 mod util;
 
+pub use datasets::{
+    datasets, make_benchmark, make_benchmark_from_source, Benchmarks, Dataset, DatasetInfo,
+    UserBenchmark,
+};
 pub use env::{states_csv_to_json, states_json_to_csv, Env, Spaces, StepResult, Validation};
 pub use error::{Code, Error, ErrorKind, Result};
 pub use event::{Event, Tensor};
+pub use make::{env_ids, make, plugin_path, service_path, CostRewardKind};
 pub use options::Options;
 pub use reward::{Reward, RewardSpec};
 pub use session::{

@@ -17,7 +17,7 @@ pub type cgym_event_kind_t = i32;
 pub type cgym_space_kind_t = i32;
 
 pub const CGYM_VERSION_MAJOR: u32 = 0;
-pub const CGYM_VERSION_MINOR: u32 = 3;
+pub const CGYM_VERSION_MINOR: u32 = 4;
 pub const CGYM_VERSION_PATCH: u32 = 0;
 pub const CGYM_ABI_VERSION: u32 = 1;
 
@@ -87,6 +87,11 @@ pub const CGYM_SPACE_DOUBLE_BOX: cgym_space_kind_t = 23;
 pub const CGYM_SPACE_ANY: cgym_space_kind_t = 24;
 pub const CGYM_SPACE_SPACE_SEQUENCE: cgym_space_kind_t = 25;
 pub const CGYM_SPACE_SPACE_UNION: cgym_space_kind_t = 26;
+
+pub type cgym_cost_reward_kind_t = i32;
+pub const CGYM_COST_REWARD_DELTA: cgym_cost_reward_kind_t = 0;
+pub const CGYM_COST_REWARD_NORMALIZED: cgym_cost_reward_kind_t = 1;
+pub const CGYM_COST_REWARD_BASELINE: cgym_cost_reward_kind_t = 2;
 
 pub const CGYM_SESSION_VTABLE_VERSION: u32 = 2;
 pub const CGYM_REWARD_VTABLE_VERSION: u32 = 1;
@@ -760,6 +765,68 @@ extern "C" {
         env: *const cgym_env_t,
         index: usize,
         name: *mut *const c_char,
+    ) -> cgym_status_t;
+
+    // Environments by name: LLVM phase ordering, its rewards, datasets and benchmarks.
+    pub fn cgym_env_ids(ids: *mut *mut *mut c_char, count: *mut usize) -> cgym_status_t;
+    pub fn cgym_make(
+        out: *mut *mut cgym_env_t,
+        id: *const c_char,
+        endpoint: *const c_char,
+        options: *const cgym_options_t,
+    ) -> cgym_status_t;
+    pub fn cgym_env_service_path(
+        id: *const c_char,
+        plugin: c_int,
+        path: *mut *mut c_char,
+    ) -> cgym_status_t;
+    pub fn cgym_env_add_cost_reward(
+        env: *mut cgym_env_t,
+        name: *const c_char,
+        cost_space: *const c_char,
+        initial_cost_space: *const c_char,
+        baseline_cost_space: *const c_char,
+        kind: cgym_cost_reward_kind_t,
+        deterministic: c_int,
+        platform_dependent: c_int,
+    ) -> cgym_status_t;
+    pub fn cgym_datasets(
+        env_id: *const c_char,
+        names: *mut *mut *mut c_char,
+        count: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_dataset_info(
+        dataset: *const c_char,
+        description: *mut *mut c_char,
+        size: *mut u64,
+    ) -> cgym_status_t;
+    pub fn cgym_dataset_benchmark_at(
+        dataset: *const c_char,
+        index: u64,
+        uri: *mut *mut c_char,
+    ) -> cgym_status_t;
+    pub fn cgym_dataset_random_benchmark(
+        dataset: *const c_char,
+        seed: u64,
+        uri: *mut *mut c_char,
+    ) -> cgym_status_t;
+    pub fn cgym_make_benchmark(
+        paths: *const *const c_char,
+        num_paths: usize,
+        copts: *const *const c_char,
+        num_copts: usize,
+        uri: *mut *mut c_char,
+        bitcode: *mut *mut c_void,
+        length: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_make_benchmark_from_source(
+        source: *const c_char,
+        language: *const c_char,
+        copts: *const *const c_char,
+        num_copts: usize,
+        uri: *mut *mut c_char,
+        bitcode: *mut *mut c_void,
+        length: *mut usize,
     ) -> cgym_status_t;
 
     // Services.

@@ -47,3 +47,34 @@ pub(crate) unsafe fn take_owned_string(p: *mut c_char) -> String {
     crate::sys::cgym_free(p as *mut std::ffi::c_void);
     s
 }
+
+/// Takes an owned array of `count` owned C strings from libcgym: copies them and frees the
+/// array with `cgym_free_strings`.
+///
+/// # Safety
+/// `p` is NULL or an owned array of `count` strings returned by libcgym.
+pub(crate) unsafe fn take_owned_strings(p: *mut *mut c_char, count: usize) -> Vec<String> {
+    let out = if p.is_null() {
+        Vec::new()
+    } else {
+        std::slice::from_raw_parts(p, count)
+            .iter()
+            .map(|&s| to_string_lossy(s))
+            .collect()
+    };
+    crate::sys::cgym_free_strings(p, count);
+    out
+}
+
+/// NUL-terminated copies of `strings` and an array of pointers to them, for a
+/// `const char* const*` argument: the pointers live as long as the returned copies.
+pub(crate) fn cstring_array<S: AsRef<str>>(
+    strings: &[S],
+) -> Result<(Vec<CString>, Vec<*const c_char>)> {
+    let owned = strings
+        .iter()
+        .map(|s| cstring(s.as_ref()))
+        .collect::<Result<Vec<_>>>()?;
+    let pointers = owned.iter().map(|s| s.as_ptr()).collect();
+    Ok((owned, pointers))
+}

@@ -30,6 +30,10 @@ int main(void) {
   printf("CGYM_CALLBACK_ERROR %d\n", CGYM_CALLBACK_ERROR);
   printf("CGYM_EVENT_ANY %d\n", CGYM_EVENT_ANY);
   printf("CGYM_SPACE_SPACE_UNION %d\n", CGYM_SPACE_SPACE_UNION);
+  printf("CGYM_COST_REWARD_DELTA %d\n", CGYM_COST_REWARD_DELTA);
+  printf("CGYM_COST_REWARD_NORMALIZED %d\n", CGYM_COST_REWARD_NORMALIZED);
+  printf("CGYM_COST_REWARD_BASELINE %d\n", CGYM_COST_REWARD_BASELINE);
+  printf("cgym_cost_reward_kind_t %zu\n", sizeof(cgym_cost_reward_kind_t));
   return 0;
 }
 "#;
@@ -93,6 +97,22 @@ fn rust_values() -> Vec<(String, usize)> {
         (
             "CGYM_SPACE_SPACE_UNION".into(),
             cgym::sys::CGYM_SPACE_SPACE_UNION as usize,
+        ),
+        (
+            "CGYM_COST_REWARD_DELTA".into(),
+            cgym::sys::CGYM_COST_REWARD_DELTA as usize,
+        ),
+        (
+            "CGYM_COST_REWARD_NORMALIZED".into(),
+            cgym::sys::CGYM_COST_REWARD_NORMALIZED as usize,
+        ),
+        (
+            "CGYM_COST_REWARD_BASELINE".into(),
+            cgym::sys::CGYM_COST_REWARD_BASELINE as usize,
+        ),
+        (
+            "cgym_cost_reward_kind_t".into(),
+            size_of::<cgym::sys::cgym_cost_reward_kind_t>(),
         ),
     ]
 }
