@@ -2,9 +2,10 @@
 /*
  * cgym_jni_constants.h: every integer that crosses between the JNI layer and Java, named.
  *
- * Two kinds: cgym.h's own constants (status codes, event kinds, space kinds), which Java
- * mirrors in org.libcgym.Status, EventKind and SpaceKind; and the binding's private
- * selectors and flag bits below, which Java mirrors in org.libcgym.NativeConstants.
+ * Two kinds: cgym.h's own constants (status codes, event kinds, space kinds, cost reward
+ * kinds), which Java mirrors in org.libcgym.Status, EventKind, SpaceKind and CostRewardKind;
+ * and the binding's private selectors and flag bits below, which Java mirrors in
+ * org.libcgym.NativeConstants.
  * CGYM_JNI_CONSTANTS lists them all as X(java_class, java_name, value); Native.constant()
  * serves that table to Java, and ConstantsTest checks that every Java constant equals its C
  * value and that no C constant lacks a Java twin.
@@ -122,6 +123,9 @@
   X("SpaceKind", "ANY", CGYM_SPACE_ANY)                                                \
   X("SpaceKind", "SPACE_SEQUENCE", CGYM_SPACE_SPACE_SEQUENCE)                          \
   X("SpaceKind", "SPACE_UNION", CGYM_SPACE_SPACE_UNION)                                \
+  X("CostRewardKind", "DELTA", CGYM_COST_REWARD_DELTA)                                 \
+  X("CostRewardKind", "NORMALIZED", CGYM_COST_REWARD_NORMALIZED)                       \
+  X("CostRewardKind", "BASELINE", CGYM_COST_REWARD_BASELINE)                           \
   X("NativeConstants", "OPTION_RPC_MAX_RETRIES", CGYM_JNI_OPTION_RPC_MAX_RETRIES)     \
   X("NativeConstants", "OPTION_INIT_MAX_ATTEMPTS", CGYM_JNI_OPTION_INIT_MAX_ATTEMPTS) \
   X("NativeConstants", "OPTION_ALWAYS_SEND_BENCHMARK_ON_RESET",                        \

@@ -4,9 +4,10 @@
  *
  * The layer is split along its seams: jni_util.c (JNI_OnLoad, cached classes, errors,
  * conversions, versions and status codes), jni_events.c, jni_spaces.c, jni_env.c (options,
- * envs, steps, states), jni_reward.c (rewards written in Java) and jni_session.c (sessions
- * written in Java, services). Each file registers its natives on org.libcgym.Native from
- * JNI_OnLoad with RegisterNatives, so no Java_org_libcgym_* symbol is exported.
+ * envs, steps, states), jni_make.c (environments by name, cost rewards, datasets, benchmarks),
+ * jni_reward.c (rewards written in Java) and jni_session.c (sessions written in Java,
+ * services). Each file registers its natives on org.libcgym.Native from JNI_OnLoad with
+ * RegisterNatives, so no Java_org_libcgym_* symbol is exported.
  *
  * Conventions:
  *  - Handles cross into Java as jlong; 0 is NULL. Java owns the lifetime of owned handles
@@ -51,6 +52,7 @@ int cgym_jni_register_util(JNIEnv* env, jclass native_class);
 int cgym_jni_register_events(JNIEnv* env, jclass native_class);
 int cgym_jni_register_spaces(JNIEnv* env, jclass native_class);
 int cgym_jni_register_env(JNIEnv* env, jclass native_class);
+int cgym_jni_register_make(JNIEnv* env, jclass native_class);
 int cgym_jni_register_reward(JNIEnv* env, jclass native_class);
 int cgym_jni_register_session(JNIEnv* env, jclass native_class);
 

@@ -75,6 +75,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void* reserved) {
   failures |= cgym_jni_register_events(env, native_class);
   failures |= cgym_jni_register_spaces(env, native_class);
   failures |= cgym_jni_register_env(env, native_class);
+  failures |= cgym_jni_register_make(env, native_class);
   failures |= cgym_jni_register_reward(env, native_class);
   failures |= cgym_jni_register_session(env, native_class);
   (*env)->DeleteLocalRef(env, native_class);

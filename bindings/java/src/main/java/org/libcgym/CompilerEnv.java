@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
+ * <p>{@link Cgym#make(String, String, Options)} makes an env by id (e.g. "llvm-ic-v0"), as
+ * CompilerGym's gym.make.
+ *
  * <p>The endpoint decides the transport: the path of a service binary (a managed service,
  * launched now, owned by this env and its forks), "HOST:PORT" or "unix:PATH" (an unmanaged
  * service), or "inproc:NAME" (a service registered with {@link Service#registerInProcess}).
@@ -77,6 +80,16 @@ public final class CompilerEnv implements AutoCloseable {
     long o = options != null ? options.toNative() : 0;
     try {
       return new CompilerEnv(Native.connect(endpoint, o));
+    } finally {
+      Native.optionsFree(o);
+    }
+  }
+
+  /** Cgym.make: cgym_make (endpoint null for a managed service). */
+  static CompilerEnv make(String id, String endpoint, Options options) {
+    long o = options != null ? options.toNative() : 0;
+    try {
+      return new CompilerEnv(Native.make(id, endpoint, o));
     } finally {
       Native.optionsFree(o);
     }
@@ -233,6 +246,29 @@ public final class CompilerEnv implements AutoCloseable {
         reward.hasCopy());
   }
 
+  /**
+   * Adds (or replaces) reward space {@code name}, the decrease of the scalar observation
+   * {@code costSpace} (CompilerGym's CostFunctionReward family; see {@link CostRewardKind}),
+   * computed on the client. C0 is read from {@code initialCostSpace} and, for
+   * {@link CostRewardKind#BASELINE}, Cb from {@code baselineCostSpace} (null otherwise), once per
+   * benchmark. A failed step's reward is 0 minus the episode's reward so far. Envs of
+   * {@link Cgym#make} have twelve such rewards already, e.g. IrInstructionCountOz is
+   * {@code addCostReward("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0",
+   * "IrInstructionCountOz", CostRewardKind.BASELINE, true, false)}.
+   *
+   * @throws NotFoundException for an unknown observation space
+   * @throws InvalidArgumentException for a BASELINE reward without baseline space
+   */
+  public void addCostReward(String name, String costSpace, String initialCostSpace,
+      String baselineCostSpace, CostRewardKind kind, boolean deterministic,
+      boolean platformDependent) {
+    if (name == null || costSpace == null || initialCostSpace == null || kind == null) {
+      throw new InvalidArgumentException("name, costSpace, initialCostSpace and kind are needed");
+    }
+    Native.envAddCostReward(handle(), name, costSpace, initialCostSpace, baselineCostSpace,
+        kind.value(), deterministic, platformDependent);
+  }
+
   /** Sends a session parameter and returns the service's reply. */
   public String sendParam(String key, String value) {
     return Native.sendParam(handle(), key, value, false);
@@ -270,6 +306,13 @@ public final class CompilerEnv implements AutoCloseable {
 
   public void setBenchmark(String uri, byte[] program) {
     Native.envSetBenchmark(handle(), uri, program);
+  }
+
+  /** The benchmark for the next reset, with its program (e.g. from
+   * {@link Cgym#makeBenchmark}). */
+  public void setBenchmark(Benchmark benchmark) {
+    if (benchmark == null) throw new InvalidArgumentException("benchmark is null");
+    Native.envSetBenchmark(handle(), benchmark.uri(), benchmark.bitcodeBytes());
   }
 
   /** The current episode's benchmark URI ("" before the first reset). */

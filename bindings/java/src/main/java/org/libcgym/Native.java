@@ -101,6 +101,26 @@ final class Native {
       double defaultValue, boolean defaultNegatesReturns, boolean deterministic, Reward reward,
       boolean hasCopy);
 
+  // Environments by name, cost rewards, datasets, benchmarks (jni_make.c).
+  static native String[] envIds();
+  /** endpoint: null for a managed service. */
+  static native long make(String id, String endpoint, long options);
+  static native String envServicePath(String id, boolean plugin);
+  /** baseline: null for none; kind: a {@link CostRewardKind#value()}. */
+  static native void envAddCostReward(long env, String name, String costSpace,
+      String initialCostSpace, String baselineCostSpace, int kind, boolean deterministic,
+      boolean platformDependent);
+  static native String[] datasets(String envId);
+  /** The description (null for none); size[0] receives the number of benchmarks. */
+  static native String datasetInfo(String dataset, long[] size);
+  /** index and seed: unsigned 64-bit values in a long. */
+  static native String datasetBenchmarkAt(String dataset, long index);
+  static native String datasetRandomBenchmark(String dataset, long seed);
+  /** The bitcode; uri[0] receives the benchmark's URI. */
+  static native byte[] makeBenchmark(String[] paths, String[] copts, String[] uri);
+  static native byte[] makeBenchmarkFromSource(String source, String language, String[] copts,
+      String[] uri);
+
   // Spaces.
   static native String actionSpaceName(long space);
   static native long actionSpaceSpace(long space);

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Settings for {@link CompilerEnv#connect(String, Options)}: CompilerGym's ConnectionOpts, the
+ * Settings for {@link CompilerEnv#connect(String, Options)} and
+ * {@link Cgym#make(String, String, Options)}: CompilerGym's ConnectionOpts, the
  * first benchmark and the default spaces. A plain Java object (setters return this); it is
  * turned into a native cgym_options_t only for the duration of connect. Unset values keep
  * CompilerGym's defaults.
@@ -33,6 +34,13 @@ public final class Options {
     this.benchmark = uri;
     this.program = program == null ? null : program.clone();
     return this;
+  }
+
+  /** The benchmark of the first reset, with its program (e.g. from
+   * {@link Cgym#makeBenchmark}). */
+  public Options benchmark(Benchmark benchmark) {
+    if (benchmark == null) throw new InvalidArgumentException("benchmark is null");
+    return benchmark(benchmark.uri(), benchmark.bitcodeBytes());
   }
 
   public Options observationSpace(String name) {

@@ -82,6 +82,14 @@ class ConstantsTest {
   }
 
   @Test
+  void costRewardKindsEqualCgymH() {
+    for (CostRewardKind kind : CostRewardKind.values()) {
+      assertEquals(Native.constant("CostRewardKind", kind.name()), kind.value(), kind.name());
+    }
+    assertEquals(Native.constantCount("CostRewardKind"), CostRewardKind.values().length);
+  }
+
+  @Test
   void unknownConstantIsNotFound() {
     assertThrows(NotFoundException.class, () -> Native.constant("Status", "NO_SUCH_CODE"));
     assertEquals(0, Native.constantCount("NoSuchClass"));
