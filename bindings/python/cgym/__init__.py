@@ -7,9 +7,18 @@
         env.reset()
         observation, reward, done, info = env.step(0)
 
+    with cgym.make("llvm-ic-v0", benchmark="cgym-v0/fibonacci") as env:  # by id
+        env.reset()
+        observation, reward, done, info = env.step("-mem2reg")
+
+The ids of cgym.make() are also registered with gymnasium at import:
+gymnasium.make("llvm-ic-v0") is the env as a gymnasium.Env.
+
 Modules: cgym.errors (exceptions), cgym.spaces, cgym.service (ConnectionOpts,
 CompilerGymServiceConnection), cgym.runtime (sessions written in Python), cgym.messages
-(CompilerGym's protobuf messages as bytes), cgym.wrappers (gymnasium adapter).
+(CompilerGym's protobuf messages as bytes), cgym.wrappers (gymnasium adapter), cgym.llvm
+(environments by name: make, env_ids), cgym.datasets (benchmarks and datasets; also callable:
+cgym.datasets(env_id)).
 """
 
 from . import _cgym
@@ -29,9 +38,25 @@ def _check_library_version(loaded: int, loaded_string: str, major: int) -> None:
 
 _check_library_version(_cgym.cgym_version_number(), _cgym.cgym_version_string(), CGYM_VERSION_MAJOR)
 
-from . import errors, messages, runtime, service, spaces, wrappers  # noqa: E402  (errors registers the exception factory)  # noqa: E402
+from . import (  # noqa: E402  (errors registers the exception factory)
+    datasets,
+    errors,
+    llvm,
+    messages,
+    runtime,
+    service,
+    spaces,
+    wrappers,
+)
 from ._convert import AnyValue  # noqa: E402
-from .datasets import Benchmark, Dataset, Datasets  # noqa: E402
+from .datasets import (  # noqa: E402
+    Benchmark,
+    Dataset,
+    Datasets,
+    LibraryDataset,
+    make_benchmark,
+    make_benchmark_from_source,
+)
 from .env import ClientServiceCompilerEnv, CompilerEnv, ObservationSpaceSpec, OptionalArgumentValue  # noqa: E402
 from .errors import (  # noqa: E402
     BenchmarkInitError,
@@ -44,9 +69,16 @@ from .errors import (  # noqa: E402
     SessionNotFound,
     SpaceNotFoundError,
 )
-from .reward import DefaultRewardFromObservation, Reward  # noqa: E402
+from .llvm import LlvmEnv, env_ids, env_service_path, make  # noqa: E402
+from .reward import CostReward, DefaultRewardFromObservation, Reward  # noqa: E402
 from .runtime import ActionSpace, CompilationSession, ObservationSpace  # noqa: E402
-from .state import CompilerEnvState, ValidationResult, states_from_csv, states_to_csv  # noqa: E402
+from .state import (  # noqa: E402
+    CompilerEnvState,
+    ValidationError,
+    ValidationResult,
+    states_from_csv,
+    states_to_csv,
+)
 
 #: The version of cgym.h this package was built against (the package's own version).
 __version__ = f"{_cgym.CGYM_VERSION_MAJOR}.{_cgym.CGYM_VERSION_MINOR}.{_cgym.CGYM_VERSION_PATCH}"
@@ -62,6 +94,9 @@ def protocol_version() -> str:
     return _cgym.cgym_protocol_version_string()
 
 
+llvm.register_gymnasium_envs()
+
+
 __all__ = [
     "ActionSpace",
     "AnyValue",
@@ -71,10 +106,13 @@ __all__ = [
     "CompilationSession",
     "CompilerEnv",
     "CompilerEnvState",
+    "CostReward",
     "Dataset",
     "Datasets",
     "DefaultRewardFromObservation",
     "EnvironmentNotSupported",
+    "LibraryDataset",
+    "LlvmEnv",
     "ObservationSpace",
     "ObservationSpaceSpec",
     "OptionalArgumentValue",
@@ -86,8 +124,16 @@ __all__ = [
     "ServiceTransportError",
     "SessionNotFound",
     "SpaceNotFoundError",
+    "ValidationError",
     "ValidationResult",
+    "datasets",
+    "env_ids",
+    "env_service_path",
     "errors",
+    "llvm",
+    "make",
+    "make_benchmark",
+    "make_benchmark_from_source",
     "messages",
     "protocol_version",
     "runtime",

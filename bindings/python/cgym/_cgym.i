@@ -6,9 +6,10 @@
  *  - A cgym_status_t result becomes None or a raised exception: the exception is made by the
  *    factory that the package registers with set_error_factory(code, message) (cgym.errors),
  *    from the calling thread's last error.
- *  - Out-handles (T** out), out-scalars, owned strings and buffers come back as return values
- *    (one value, or a list of values in argument order). Owned strings and buffers are copied
- *    into Python objects and released with cgym_free() at once.
+ *  - Out-handles (T** out), out-scalars, owned strings, string arrays and buffers come back as
+ *    return values (one value, or a list of values in argument order). Owned strings and
+ *    buffers are copied into Python objects and released with cgym_free() at once, string
+ *    arrays (char*** with a count) become lists of str, released with cgym_free_strings().
  *  - Module built with -threads: every call into libcgym that may block or call back releases
  *    the GIL; trivial accessors of events and step results keep it (see below).
  *  - The helpers (src/*.c) do what one SWIG call per C function cannot do well: the step and
@@ -86,6 +87,7 @@ CGYM_OUT_HANDLE(cgym_step_result_t, result)
 %enddef
 CGYM_OUT_SCALAR(int, PyLong_FromLong((long)*$1))
 CGYM_OUT_SCALAR(int64_t, PyLong_FromLongLong((long long)*$1))
+CGYM_OUT_SCALAR(uint64_t, PyLong_FromUnsignedLongLong((unsigned long long)*$1))
 CGYM_OUT_SCALAR(size_t, PyLong_FromSize_t(*$1))
 CGYM_OUT_SCALAR(float, PyFloat_FromDouble((double)*$1))
 CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
@@ -93,6 +95,7 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
                             int* has_reward };
 %apply int64_t* OUTPUT_SCALAR { int64_t* value, int64_t* n, int64_t* min, int64_t* max };
 %apply size_t* OUTPUT_SCALAR { size_t* count, size_t* ndim, size_t* size };
+%apply uint64_t* OUTPUT_SCALAR { uint64_t* size };
 %apply float* OUTPUT_SCALAR { float* value };
 %apply double* OUTPUT_SCALAR { double* value, double* min, double* max, double* reward };
 
@@ -132,16 +135,40 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
 /* Owned strings and buffers out: copied, then released with cgym_free(). */
 %typemap(in, numinputs=0) char** OWNED_STR (char* tmp = NULL) { $1 = ($1_ltype)&tmp; }
 %typemap(argout) char** OWNED_STR { $result = SWIG_Python_AppendOutput($result, cgympy_owned_string(*$1)); }
-%apply char** OWNED_STR { char** json, char** csv, char** reply, char** result_json };
+%apply char** OWNED_STR { char** json, char** csv, char** reply, char** result_json,
+                          char** description, char** uri, char** path };
 %typemap(in, numinputs=0) (char** value, size_t* length) (char* d = NULL, size_t n = 0) { $1 = ($1_ltype)&d; $2 = &n; }
 %typemap(argout) (char** value, size_t* length) {
   $result = SWIG_Python_AppendOutput($result, PyBytes_FromStringAndSize(*$1 ? *$1 : "", (Py_ssize_t)*$2));
   cgym_free(*$1);
 }
-%typemap(in, numinputs=0) (void** data, size_t* length) (void* d = NULL, size_t n = 0) { $1 = ($1_ltype)&d; $2 = &n; }
-%typemap(argout) (void** data, size_t* length) {
+%typemap(in, numinputs=0) (void** data, size_t* length) (void* d = NULL, size_t n = 0),
+                          (void** bitcode, size_t* length) (void* d = NULL, size_t n = 0) {
+  $1 = ($1_ltype)&d; $2 = &n;
+}
+%typemap(argout) (void** data, size_t* length), (void** bitcode, size_t* length) {
   $result = SWIG_Python_AppendOutput($result, PyBytes_FromStringAndSize(*$1 ? (const char*)*$1 : "", (Py_ssize_t)*$2));
   cgym_free(*$1);
+}
+
+/* Owned string arrays out (cgym_env_ids, cgym_datasets): a list of str, then
+ * cgym_free_strings(). */
+%typemap(in, numinputs=0) (char*** ids, size_t* count) (char** a = NULL, size_t n = 0),
+                          (char*** names, size_t* count) (char** a = NULL, size_t n = 0) {
+  $1 = ($1_ltype)&a; $2 = &n;
+}
+%typemap(argout) (char*** ids, size_t* count), (char*** names, size_t* count) {
+  PyObject* list = PyList_New((Py_ssize_t)*$2);
+  size_t i;
+  for (i = 0; list != NULL && i < *$2; ++i) {
+    const char* s = (*$1)[i] ? (*$1)[i] : "";
+    PyObject* item = PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
+    if (item == NULL) { Py_CLEAR(list); break; }
+    PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+  }
+  cgym_free_strings(*$1, *$2);
+  if (list == NULL) SWIG_fail;
+  $result = SWIG_Python_AppendOutput($result, list);
 }
 
 /* Shapes out: a tuple of ints. */
@@ -181,7 +208,9 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
 /* String arrays in: a sequence of str, or None (NULL, 0). */
 %typemap(in) (const char* const* names, size_t count),
              (const char* const* observation_spaces, size_t num_observation_spaces),
-             (const char* const* reward_spaces, size_t num_reward_spaces)
+             (const char* const* reward_spaces, size_t num_reward_spaces),
+             (const char* const* paths, size_t num_paths),
+             (const char* const* copts, size_t num_copts)
 {
   const char** a = NULL;
   size_t n = 0;
@@ -190,7 +219,9 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
 }
 %typemap(freearg) (const char* const* names, size_t count),
                   (const char* const* observation_spaces, size_t num_observation_spaces),
-                  (const char* const* reward_spaces, size_t num_reward_spaces) {
+                  (const char* const* reward_spaces, size_t num_reward_spaces),
+                  (const char* const* paths, size_t num_paths),
+                  (const char* const* copts, size_t num_copts) {
   free((void*)$1);
 }
 %typemap(in) (int argc, const char* const* argv) {

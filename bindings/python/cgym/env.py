@@ -14,7 +14,13 @@ from . import _cgym as C
 from . import _convert
 from .datasets import Benchmark, Dataset, Datasets
 from .errors import ServiceIsClosed, SpaceNotFoundError
-from .reward import DefaultRewardFromObservation, Reward, _RewardAdapter
+from .reward import (
+    COST_REWARD_DELTA,
+    CostReward,
+    DefaultRewardFromObservation,
+    Reward,
+    _RewardAdapter,
+)
 from .service import CompilerGymServiceConnection, ConnectionOpts, connect
 from .spaces import NamedDiscrete
 from .state import CompilerEnvState, ValidationResult
@@ -217,6 +223,41 @@ class CompilerEnv(gymnasium.Env):
             _RewardAdapter(reward),
         )
         self._rewards[reward.name] = reward
+
+    def add_cost_reward(
+        self,
+        name: str,
+        cost_space: str,
+        initial_cost_space: str,
+        baseline_cost_space: Optional[str] = None,
+        kind: int = COST_REWARD_DELTA,
+        deterministic: bool = False,
+        platform_dependent: bool = True,
+    ) -> None:
+        """Adds (or replaces) reward space `name`, computed by libcgym as the decrease of the
+        scalar observation `cost_space` (cgym_env_add_cost_reward): kind COST_REWARD_DELTA
+        (C(prev) - C(now)), COST_REWARD_NORMALIZED (divided by C0, read from
+        `initial_cost_space`) or COST_REWARD_BASELINE (divided by max(C0 - Cb, 1), Cb read from
+        `baseline_cost_space`)."""
+        C.cgym_env_add_cost_reward(
+            self._handle(),
+            name,
+            cost_space,
+            initial_cost_space,
+            baseline_cost_space,
+            int(kind),
+            int(bool(deterministic)),
+            int(bool(platform_dependent)),
+        )
+        self._rewards[name] = CostReward(
+            name,
+            cost_space,
+            initial_cost_space,
+            baseline_cost_space,
+            kind,
+            deterministic=deterministic,
+            platform_dependent=platform_dependent,
+        )
 
     # ---- Properties ---------------------------------------------------------------------
 
@@ -521,7 +562,7 @@ class CompilerEnv(gymnasium.Env):
     def fork(self) -> "CompilerEnv":
         """A new env in the same state (ForkSession, or a replay if the service cannot)."""
         handle = C.cgym_fork(self._handle())
-        return CompilerEnv._from_handle(handle, self)
+        return type(self)._from_handle(handle, self)
 
     def close(self) -> None:
         """Ends the episode and releases the service (idempotent). A later reset()
@@ -554,7 +595,7 @@ class CompilerEnv(gymnasium.Env):
         okay, result = C.cgym_env_validate(self._handle(), state.json())
         data = json.loads(result) if result else {}
         if not okay and not data.get("errors"):
-            data.setdefault("errors", ["validation failed"])
+            data["errors"] = [{"type": "validation failed", "data": {}}]
         return ValidationResult(state, data)
 
     def commandline(self) -> str:

@@ -88,6 +88,49 @@ class DefaultRewardFromObservation(Reward):
         return reward
 
 
+#: Kinds of CostReward (cgym_cost_reward_kind_t).
+COST_REWARD_DELTA = 0
+COST_REWARD_NORMALIZED = 1
+COST_REWARD_BASELINE = 2
+
+
+class CostReward(Reward):
+    """A reward libcgym computes (cgym_env_add_cost_reward): the decrease of the scalar
+    observation ``cost_space``, as CompilerGym's CostFunctionReward (kind COST_REWARD_DELTA),
+    NormalizedReward (COST_REWARD_NORMALIZED: divided by the initial cost, read from
+    ``initial_cost_space``) and BaselineImprovementNormalizedReward (COST_REWARD_BASELINE:
+    divided by max(initial - baseline, 1), the baseline read from ``baseline_cost_space``;
+    success threshold 1). This object describes it: the env computes it in C, never through
+    update()."""
+
+    def __init__(
+        self,
+        name: str,
+        cost_space: str,
+        initial_cost_space: str,
+        baseline_cost_space: Optional[str] = None,
+        kind: int = COST_REWARD_DELTA,
+        deterministic: bool = False,
+        platform_dependent: bool = True,
+    ):
+        super().__init__(
+            name=name,
+            observation_spaces=[cost_space],
+            default_value=0,
+            default_negates_returns=True,
+            success_threshold=1 if kind == COST_REWARD_BASELINE else None,
+            deterministic=deterministic,
+            platform_dependent=platform_dependent,
+        )
+        self.cost_space = cost_space
+        self.initial_cost_space = initial_cost_space
+        self.baseline_cost_space = baseline_cost_space
+        self.kind = kind
+
+    def update(self, actions, observations, observation_view) -> float:
+        raise NotImplementedError("computed by libcgym")
+
+
 class _RewardAdapter:
     """The user_data of a Python reward: what the C trampolines call."""
 

@@ -67,8 +67,46 @@ class CompilerEnvState:
         )
 
 
+class ValidationError:
+    """One failure found by validation: a type (a message such as "Wrong output" or
+    "Compilation failed") and data (a dict of details, may be empty)."""
+
+    def __init__(self, type: str, data: Optional[dict[str, Any]] = None):
+        self.type = type
+        self.data = dict(data or {})
+
+    @classmethod
+    def from_value(cls, value) -> "ValidationError":
+        if isinstance(value, ValidationError):
+            return value
+        if isinstance(value, dict):
+            data = value.get("data")
+            return cls(str(value.get("type", "")), data if isinstance(data, dict) else {})
+        return cls(str(value))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):  # an error compares equal to its type
+            return self.type == other
+        return (
+            isinstance(other, ValidationError)
+            and self.type == other.type
+            and self.data == other.data
+        )
+
+    def __hash__(self):
+        return hash(self.type)
+
+    def __str__(self) -> str:
+        return self.type
+
+    def __repr__(self) -> str:
+        return f"ValidationError({self.type!r}, {self.data!r})"
+
+
 class ValidationResult:
-    """The result of CompilerEnv.validate()."""
+    """The result of CompilerEnv.validate(): okay() unless the actions did not replay, the
+    reward differed, or the program's behaviour changed; ``errors`` lists the failures
+    (ValidationError)."""
 
     def __init__(self, state: CompilerEnvState, data: dict[str, Any]):
         self.state = state
@@ -80,7 +118,9 @@ class ValidationResult:
         self.benchmark_semantics_validation_failed = bool(
             data.get("benchmark_semantics_validation_failed", False)
         )
-        self.errors: list[Any] = list(data.get("errors", []) or [])
+        self.errors: list[ValidationError] = [
+            ValidationError.from_value(e) for e in data.get("errors", []) or []
+        ]
 
     def okay(self) -> bool:
         return not (
@@ -93,8 +133,15 @@ class ValidationResult:
     def __bool__(self) -> bool:
         return self.okay()
 
+    def error_details(self) -> str:
+        """The errors' types, one a line."""
+        return "\n".join(e.type for e in self.errors)
+
     def __repr__(self) -> str:
-        return "✅ " + self.state.benchmark if self.okay() else "❌ " + self.state.benchmark
+        if self.okay():
+            return "✅ " + self.state.benchmark
+        details = "; ".join(e.type for e in self.errors)
+        return "❌ " + self.state.benchmark + (f"  {details}" if details else "")
 
 
 def states_to_csv(states: Iterable[CompilerEnvState], header: bool = True) -> str:

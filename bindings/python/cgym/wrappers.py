@@ -12,8 +12,9 @@ from .env import CompilerEnv
 class GymnasiumEnv(gymnasium.Env):
     """Adapts a CompilerEnv to gymnasium's API: reset(seed=, options=) -> (obs, info),
     step(action) -> (obs, reward, terminated, truncated, info). The observation and action
-    spaces are the env's default observation space and its action space. A missing reward (no
-    reward space) is 0.0. options may hold "benchmark"."""
+    spaces are the env's default observation space and its action space; without a default
+    observation space (as llvm-v0's), observation_space and the observations are None, as in
+    CompilerGym. A missing reward (no reward space) is 0.0. options may hold "benchmark"."""
 
     metadata = {"render_modes": ["ansi"]}
 
@@ -21,8 +22,6 @@ class GymnasiumEnv(gymnasium.Env):
         super().__init__()
         self.env = env
         self.render_mode = render_mode
-        if env.observation_space is None:
-            raise ValueError("GymnasiumEnv needs an env with a default observation space")
         self.observation_space = env.observation_space
         self.action_space = env.action_space
 
@@ -54,3 +53,11 @@ class GymnasiumEnv(gymnasium.Env):
 
     def close(self):
         self.env.close()
+
+
+def make_gymnasium_env(env_id: str, render_mode: Optional[str] = None, **kwargs) -> GymnasiumEnv:
+    """The entry point of the ids cgym registers with gymnasium: cgym.make(env_id, **kwargs)
+    as a gymnasium.Env."""
+    from .llvm import make
+
+    return GymnasiumEnv(make(env_id, **kwargs), render_mode=render_mode)

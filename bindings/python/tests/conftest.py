@@ -151,3 +151,12 @@ def endpoint(request, py_service_binary, unmanaged_service):
 def service_binary(request, py_service_binary):
     """The example service binary: the C one and the Python launcher."""
     return c_service_binary() if request.param == "c" else py_service_binary
+
+
+@pytest.fixture
+def llvm():
+    """The LLVM environment of cgym.make(): skips the test if it is not built (see
+    llvm_support.require_llvm)."""
+    from llvm_support import require_llvm
+
+    require_llvm()
