@@ -227,7 +227,10 @@ void Env::addReward(std::unique_ptr<Reward> reward) {
 }
 
 void Env::setBenchmark(Benchmark benchmark) {
-  if (inEpisode()) {
+  // Once per env, as Python's warnings.warn shows CompilerGym's: agents that pick the next
+  // benchmark during an episode on purpose (searches, replays) are not flooded.
+  if (inEpisode() && !warnedBenchmarkChange_) {
+    warnedBenchmarkChange_ = true;
     logger().warn("Changing the benchmark has no effect until reset() is called");
   }
   nextBenchmark_ = std::move(benchmark);

@@ -237,6 +237,7 @@ class Env final : public ObservationView {
   Reward* rewardSpace_ = nullptr;
 
   std::optional<compiler_gym::Benchmark> benchmark_;      // of the current episode
+  bool warnedBenchmarkChange_ = false;
   std::optional<compiler_gym::Benchmark> nextBenchmark_;  // for the next reset
   std::optional<int64_t> sessionId_;
   std::vector<compiler_gym::Event> actions_;
