@@ -1,14 +1,40 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The main job: builds libcgym and runs a real agent (examples/random_agent.c, written in C
-# against cgym.h) against a real service (the C example service, launched and owned by the
-# client).
+# The main job: builds libcgym with the LLVM environment, then does real compiler work with it.
+#  1. `cgym random-search` (the command line of the Python package) looks for pass orders that
+#     shrink each of the 22 bundled programs (benchmark://cgym-v0) more than LLVM's -Oz does,
+#     on two workers, in-process, MAIN_SECONDS seconds per program (default 8), and prints a
+#     table: instruction counts at -O0, at -Oz and the best found, the ratio to -Oz and the
+#     geometric mean.
+#  2. `cgym replay` validates the best states: each is replayed, its reward checked, and the
+#     optimised program built, run and compared with the unoptimised one.
+#  3. The example agents search too: a greedy search in C (examples/llvm_search.c), Rust
+#     (bindings/rust/examples/llvm_search.rs) and Java (LlvmSearch.java) on one program each.
+# Results go to build/main/ (the CSV of best states). Extra arguments go to random-search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${MAIN_SECONDS:-8}
+
 scripts/setup.sh
 scripts/build.sh build/release
-build/release/examples/cgym-random-agent-c build/release/services/example/cgym-example-service "$@"
-# The same kind of agent through the Python binding.
 scripts/install-python-binding.sh
-exec build/venv-python/bin/python examples/random_agent.py \
-  build/release/services/example/cgym-example-service
+mkdir -p build/main
+cgym=build/venv-python/bin/cgym
+
+echo "== random search: ${seconds} s per bundled program, 2 workers"
+"$cgym" random-search --dataset benchmark://cgym-v0 --time "$seconds" --workers 2 \
+  --endpoint inproc --seed 1 --output build/main/random-search.csv "$@"
+
+echo "== validating the best states"
+"$cgym" replay build/main/random-search.csv --endpoint inproc
+
+echo "== greedy search in C"
+build/release/examples/cgym-llvm-search-c benchmark://cgym-v0/sorting
+echo "== greedy search in Rust"
+CARGO_TARGET_DIR="$root/build/rust-target" CGYM_LIBRARY_DIR="$root/build/release" \
+  cargo run -q -j2 --manifest-path bindings/rust/Cargo.toml --example llvm_search -- \
+  benchmark://cgym-v0/checksums
+echo "== greedy search in Java"
+CGYM_LIBRARY_DIR="$root/build/release" bash bindings/java/build.sh run \
+  org.libcgym.examples.LlvmSearch benchmark://cgym-v0/hashtable
