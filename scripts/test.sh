@@ -71,6 +71,8 @@ run "Python benchmark smoke" env GRPC_VERBOSITY=NONE build/venv-python/bin/pytho
 run "Rust binding" env CARGO_TARGET_DIR="$root/build/rust-target" \
   CGYM_LIBRARY_DIR="$root/build/release" cargo test -q -j2 --manifest-path bindings/rust/Cargo.toml
 run "Java binding" env CGYM_LIBRARY_DIR="$root/build/release" bash bindings/java/build.sh test
+# The same LLVM episode in C, C++, Python, Rust and Java: the same rewards, bit for bit.
+run "Rewards across languages" bash scripts/check-rewards-across-languages.sh
 
 if [ $status -eq 0 ]; then echo "== all test suites passed"; else echo "== some test suites FAILED"; fi
 exit $status

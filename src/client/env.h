@@ -236,7 +236,7 @@ class Env final : public ObservationView {
   std::vector<std::unique_ptr<Reward>> rewards_;
   Reward* rewardSpace_ = nullptr;
 
-  std::optional<compiler_gym::Benchmark> benchmark_;      // of the current episode
+  std::optional<compiler_gym::Benchmark> benchmark_;  // of the current episode
   bool warnedBenchmarkChange_ = false;
   std::optional<compiler_gym::Benchmark> nextBenchmark_;  // for the next reset
   std::optional<int64_t> sessionId_;
