@@ -3,7 +3,8 @@
 # The main job: builds libcgym with the LLVM environment, then does real compiler work with it.
 #  1. `cgym random-search` (the command line of the Python package) looks for pass orders that
 #     shrink each of the 22 bundled programs (benchmark://cgym-v0) more than LLVM's -Oz does,
-#     on two workers, in-process, MAIN_SECONDS seconds per program (default 8), and prints a
+#     on two workers, each with its own managed LLVM service (a pass that crashes LLVM 16
+#     kills only that service), MAIN_SECONDS seconds per program (default 8), and prints a
 #     table: instruction counts at -O0, at -Oz and the best found, the ratio to -Oz and the
 #     geometric mean.
 #  2. `cgym replay` validates the best states: each is replayed, its reward checked, and the
@@ -24,10 +25,10 @@ cgym=build/venv-python/bin/cgym
 
 echo "== random search: ${seconds} s per bundled program, 2 workers"
 "$cgym" random-search --dataset benchmark://cgym-v0 --time "$seconds" --workers 2 \
-  --endpoint inproc --seed 1 --output build/main/random-search.csv "$@"
+  --seed 1 --output build/main/random-search.csv "$@"
 
 echo "== validating the best states"
-"$cgym" replay build/main/random-search.csv --endpoint inproc
+"$cgym" replay build/main/random-search.csv
 
 echo "== greedy search in C"
 build/release/examples/cgym-llvm-search-c benchmark://cgym-v0/sorting

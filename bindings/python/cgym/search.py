@@ -28,8 +28,11 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+
+from .service import ConnectionOpts
 
 #: The reward that measures instruction counts against -Oz: (C(prev) - C(now)) / (O0 - Oz),
 #: so an episode's summed reward is (O0 - C) / (O0 - Oz).
@@ -41,6 +44,10 @@ _EPSILON = 1e-9
 
 # Steps that raise in a row before a search gives up on its benchmark.
 _MAX_FAILURES = 5
+# A benchmark whose search was running when its worker died this many times is given up.
+_MAX_CRASHES = 2
+# The time limit of one pass in a search's env, in seconds (see _worker_env).
+_ACTION_TIMEOUT_SECONDS = 10
 
 # Progress callbacks are throttled to this interval (seconds) between reports of one search.
 _PROGRESS_INTERVAL = 0.2
@@ -154,12 +161,21 @@ class _Episode:
     def step(self, action: int) -> tuple[float, float, bool]:
         """(reward, IrInstructionCountOz reward, done)."""
         if self._fast:
-            _, reward, done, _ = self.env.step(action)
+            _, reward, done, info = self.env.step(action)
+            self._after(done, info)
             return reward, reward, done
-        _, rewards, done, _ = self.env.step(
+        _, rewards, done, info = self.env.step(
             action, observation_spaces=[], reward_spaces=self._spaces
         )
+        self._after(done, info)
         return rewards[0], rewards[-1], done
+
+    def _after(self, done: bool, info) -> None:
+        # A pass that ran out of time may still be running in the service (LLVM 16's NewGVN
+        # can loop forever on some modules): close the env, which ends a managed service, so
+        # that the next reset starts a fresh one rather than share the cores with it.
+        if done and (info or {}).get("error_type") == "TimeoutError":
+            _close_quietly(self.env)
 
 
 class _Tracker:
@@ -453,7 +469,7 @@ class SearchConfig:
 _worker: dict[str, Any] = {}
 
 
-def _worker_init(stop_event, events) -> None:
+def _worker_init(stop_event, events, running=None) -> None:
     # The parent decides when workers stop: a Ctrl-C in a terminal, sent to its whole process
     # group, reaches neither the workers nor the services they start (a group of their own).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -464,6 +480,7 @@ def _worker_init(stop_event, events) -> None:
     _end_with_parent()
     _worker["stop"] = stop_event
     _worker["events"] = events
+    _worker["running"] = running
     # Multiprocessing's workers skip atexit: its own finalizers close the env (and end a
     # managed service) when the pool shuts the worker down.
     multiprocessing.util.Finalize(None, _close_worker_env, exitpriority=10)
@@ -501,9 +518,18 @@ def _worker_env(config: SearchConfig):
         _close_worker_env()
         import cgym
 
-        env = cgym.make(config.env_id, config.endpoint)
+        # A service stuck in a pass that ran out of time is killed soon after it is closed.
+        settings = ConnectionOpts(local_service_exit_max_seconds=2)
+        env = cgym.make(config.env_id, config.endpoint, connection_settings=settings)
         # The searches read rewards only: no observation computed per step.
         env.observation_space = None
+        # No pass takes seconds on a program of this size unless it loops: give up on it
+        # sooner than the environment's default minute, which is a whole budget. (A session
+        # takes parameters once reset; they are sent again after every reset.)
+        env.reset()
+        env.send_param(
+            "llvm.set_action_timeout_seconds", str(_ACTION_TIMEOUT_SECONDS), resend_on_reset=True
+        )
         _worker["env"] = env
         _worker["key"] = key
     return _worker["env"]
@@ -515,11 +541,31 @@ def _send(*event) -> None:
         events.put(event)
 
 
+def _run_task(task, config, index: int, benchmark: str, attempt: int):
+    """A worker's task: `task` (search_benchmark) after marking benchmark `index` as running
+    in memory shared with the parent, written at once (unlike the event queue, whose feeder
+    thread a crash can beat), so that the parent knows which searches a dead worker held."""
+    running = _worker.get("running")
+    if running is not None:
+        running[index] = 1
+    return task(config, index, benchmark, attempt)
+
+
+def _broke_pool(future: Future) -> bool:
+    return (
+        not future.cancelled()
+        and future.exception() is not None
+        and isinstance(future.exception(), BrokenProcessPool)
+    )
+
+
 def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def search_benchmark(config: SearchConfig, index: int, benchmark: str) -> SearchResult:
+def search_benchmark(
+    config: SearchConfig, index: int, benchmark: str, attempt: int = 0
+) -> SearchResult:
     """One search in this process (a worker's task): never raises; errors are in the
     result."""
     stop = _worker.get("stop")
@@ -552,7 +598,9 @@ def search_benchmark(config: SearchConfig, index: int, benchmark: str) -> Search
                 benchmark,
                 config.budget,
                 patience=config.patience,
-                seed=config.seed,
+                # A search run again after its worker died takes other actions than the ones
+                # that crashed it.
+                seed=config.seed if attempt == 0 else f"{config.seed}/{attempt}",
                 reward_space=reward_space,
                 should_stop=should_stop,
                 on_progress=progress,
@@ -593,7 +641,16 @@ class SearchRunner:
     Workers are spawned, so a script that runs a SearchRunner must guard its entry point
     with ``if __name__ == "__main__":`` (the workers import the main module)."""
 
-    def __init__(self, config: SearchConfig, benchmarks: Sequence[str], workers: int = 1):
+    def __init__(
+        self,
+        config: SearchConfig,
+        benchmarks: Sequence[str],
+        workers: int = 1,
+        task: Optional[Callable[..., "SearchResult"]] = None,
+    ):
+        # `task` (a module-level function, for the workers to import) replaces
+        # search_benchmark, with its arguments; for tests.
+        self.task = task or search_benchmark
         self.config = config
         self.benchmarks = list(benchmarks)
         self.workers = max(1, min(int(workers), max(1, len(self.benchmarks))))
@@ -617,16 +674,36 @@ class SearchRunner:
             return results
         events = self._context.Queue()
         start = time.monotonic()
+        # Set by a worker when it starts a benchmark's search (see _run_task).
+        running = self._context.Array("b", len(self.benchmarks), lock=False)
+        crashes = [0] * len(self.benchmarks)
+        remaining = list(range(len(self.benchmarks)))
+        try:
+            # A worker that dies (a pass that crashes LLVM in an in-process env) breaks the
+            # whole pool: a new pool goes on with the benchmarks left, and a benchmark whose
+            # search was running when a pool broke twice is given up.
+            while remaining and not self._stop_requested:
+                remaining = self._run_pool(remaining, results, running, crashes, events, on_event)
+        finally:
+            self._drain(events, lambda _event: None)
+            self.walltime = time.monotonic() - start
+        return results
+
+    def _run_pool(self, indices, results, running, crashes, events, on_event) -> list[int]:
+        """Runs the benchmarks `indices` on a new pool; returns those to run again."""
+        retry: list[int] = []
         executor = ProcessPoolExecutor(
-            max_workers=self.workers,
+            max_workers=min(self.workers, len(indices)),
             mp_context=self._context,
             initializer=_worker_init,
-            initargs=(self._stop, events),
+            initargs=(self._stop, events, running),
         )
         try:
             futures: dict[Future, int] = {
-                executor.submit(search_benchmark, self.config, i, uri): i
-                for i, uri in enumerate(self.benchmarks)
+                executor.submit(
+                    _run_task, self.task, self.config, i, self.benchmarks[i], crashes[i]
+                ): i
+                for i in indices
             }
             pending = set(futures)
             while pending:
@@ -635,6 +712,12 @@ class SearchRunner:
                 self._drain(events, on_event)
                 for future in done:
                     i = futures[future]
+                    if _broke_pool(future):
+                        crashes[i] += running[i]
+                        running[i] = 0
+                        if crashes[i] < _MAX_CRASHES:
+                            retry.append(i)
+                            continue
                     results[i] = self._result_of(future, self.benchmarks[i])
                     if results[i].error == "not started":
                         results[i] = None
@@ -644,11 +727,10 @@ class SearchRunner:
                     for future in pending:
                         future.cancel()
         finally:
-            self._stop.set()  # workers still searching (after an exception here) end too
+            if self._stop_requested or not retry:
+                self._stop.set()  # workers still searching (after an exception here) end too
             executor.shutdown(wait=True, cancel_futures=True)
-            self._drain(events, lambda _event: None)
-            self.walltime = time.monotonic() - start
-        return results
+        return sorted(retry)
 
     def _result_of(self, future: Future, benchmark: str) -> SearchResult:
         if future.cancelled():

@@ -212,3 +212,24 @@ def test_a_search_gives_up_after_failures_in_a_row():
     with pytest.raises(cgym.ServiceError, match="died"):
         search.random_search(env, "benchmark://fake/x", search.Budget(steps=100))
     assert env.crashes == 5
+
+
+def crashing_task(config, index, benchmark, attempt=0):
+    """A worker's task that dies as a crash in LLVM would: on the first attempt for
+    ".../crash-once", on every attempt for ".../crash-always"."""
+    import os
+
+    if benchmark.endswith("crash-always") or (benchmark.endswith("crash-once") and attempt == 0):
+        os._exit(139)
+    return search.SearchResult(benchmark=benchmark, reward=float(attempt + 1))
+
+
+def test_the_runner_goes_on_after_a_worker_dies():
+    benchmarks = ["b://x/crash-once", "b://x/fine", "b://x/crash-always", "b://x/also-fine"]
+    runner = search.SearchRunner(search.SearchConfig(), benchmarks, workers=2, task=crashing_task)
+    results = runner.run()
+    by_name = {r.benchmark.rsplit("/", 1)[1]: r for r in results}
+    # Run again (a second attempt) after the crash, and found.
+    assert by_name["crash-once"].error is None and by_name["crash-once"].reward == 2.0
+    assert by_name["crash-always"].error.startswith("worker failed")
+    assert by_name["fine"].error is None and by_name["also-fine"].error is None
