@@ -74,7 +74,7 @@ extern "C" {
 /* ===================================================================================== */
 
 #define CGYM_VERSION_MAJOR 0
-#define CGYM_VERSION_MINOR 4
+#define CGYM_VERSION_MINOR 5
 #define CGYM_VERSION_PATCH 0
 /** The SONAME suffix: libcgym.so.CGYM_ABI_VERSION. */
 #define CGYM_ABI_VERSION 1
@@ -792,6 +792,148 @@ CGYM_API cgym_status_t cgym_make_benchmark(const char* const* paths, size_t num_
 CGYM_API cgym_status_t cgym_make_benchmark_from_source(const char* source, const char* language,
                                                        const char* const* copts, size_t num_copts,
                                                        char** uri, void** bitcode, size_t* length);
+
+/* ===================================================================================== */
+/* Many environments at once: pipelined steps and vector environments                    */
+/* ===================================================================================== */
+
+/** A queue of steps in flight. One thread submits steps of many envs and takes their results as
+ * they complete, so that it keeps N sessions busy, on one service or several (managed, remote or
+ * in-process), without a thread per env: over gRPC all submitted steps are on the wire at once.
+ * A queue is used by one thread at a time, as an env is.
+ *
+ * An env has at most one step in flight. From cgym_step_submit() until its result is taken by
+ * cgym_step_queue_next(), the env belongs to the queue: any other call with it is
+ * FAILED_PRECONDITION "The env has a step in flight". Freeing an env with a step in flight
+ * abandons the step: its result still comes out of the queue, with status CANCELLED. */
+typedef struct cgym_step_queue cgym_step_queue_t;
+
+/** An empty queue. *out is owned: cgym_step_queue_free(). */
+CGYM_API cgym_status_t cgym_step_queue_new(cgym_step_queue_t** out);
+/** Waits for the steps still in flight, drops their results (their envs are free again) and
+ * frees the queue. Accepts NULL. */
+CGYM_API void cgym_step_queue_free(cgym_step_queue_t* queue);
+/** Submits a step of `env`, with the arguments of cgym_step(), and returns without waiting for
+ * it; `tag` comes back with its result. The errors cgym_step() finds before sending anything
+ * (INVALID_ARGUMENT, NOT_FOUND for an unknown space, SESSION_NOT_FOUND before reset) are
+ * returned here, and nothing is queued; FAILED_PRECONDITION if the env already has a step in
+ * flight. A step of an in-process service runs here, on the calling thread (its result is
+ * then ready at once); a step over gRPC is sent and runs on the service meanwhile. */
+CGYM_API cgym_status_t cgym_step_submit(cgym_step_queue_t* queue, cgym_env_t* env,
+                                        const cgym_event_t* const* actions, size_t num_actions,
+                                        const char* const* observation_spaces,
+                                        size_t num_observation_spaces,
+                                        const char* const* reward_spaces, size_t num_reward_spaces,
+                                        const cgym_call_options_t* call_options, uint64_t tag);
+/** The number of steps submitted and not yet taken. Never fails; 0 for NULL. */
+CGYM_API size_t cgym_step_queue_size(const cgym_step_queue_t* queue);
+/** Takes the result of a completed step, in the order they complete, waiting up to
+ * `timeout_seconds` (0: no wait; INFINITY: until one completes). *tag receives the step's tag
+ * and *result its result (owned: cgym_step_result_free()): what cgym_step() would have given;
+ * for a step that failed where cgym_step() would have returned an error, a result without
+ * observations or rewards whose cgym_step_result_status() is that error. The env is free
+ * again. Errors: OUT_OF_RANGE "No step in the queue" if the queue is empty; DEADLINE_EXCEEDED
+ * if no step completed in time; INVALID_ARGUMENT for a NaN or negative timeout. */
+CGYM_API cgym_status_t cgym_step_queue_next(cgym_step_queue_t* queue, double timeout_seconds,
+                                            uint64_t* tag, cgym_step_result_t** result);
+/** The error a step ended with: CGYM_OK for every result of cgym_step(), and for a result of
+ * cgym_step_queue_next() or of a vector env, the error cgym_step() would have returned; its
+ * message ("" for CGYM_OK; borrowed). Never fail; CGYM_OK and "" for NULL. */
+CGYM_API cgym_status_t cgym_step_result_status(const cgym_step_result_t* result);
+CGYM_API const char* cgym_step_result_status_message(const cgym_step_result_t* result);
+
+/** A vector environment: N envs of one kind, stepped together through a cgym_step_queue, with
+ * gymnasium's autoreset modes. */
+typedef struct cgym_vec_env cgym_vec_env_t;
+
+/** What happens to an env whose episode ends (gymnasium's AutoresetMode). */
+typedef int32_t cgym_autoreset_mode_t;
+/** The default, as gymnasium's: an env whose episode ended at one step is reset at the next
+ * step instead of stepped (its action is ignored); that step's result is the reset's. */
+#define CGYM_AUTORESET_NEXT_STEP 0
+/** An env whose episode ends is reset in the same step: its result is the reset's, and the
+ * step's own result is cgym_vec_env_final_result(). */
+#define CGYM_AUTORESET_SAME_STEP 1
+/** Nothing is reset by a step: reset ended envs with cgym_vec_env_reset() and a mask. */
+#define CGYM_AUTORESET_DISABLED 2
+
+/** Makes `num_envs` envs (at least 1). With `id` (one of cgym_env_ids()) each is what
+ * cgym_make(id, endpoint, options) makes; with id NULL, what cgym_connect(endpoint, options)
+ * makes. `endpoint` places them:
+ *   a managed service (id with endpoint NULL or "", or a service binary's path): the envs are
+ *     spread over `num_services` services (0: one per core of this machine; never more than
+ *     num_envs), env i on service i % num_services;
+ *   an in-process service ("inproc", "inproc:NAME"): one service in this process;
+ *   "HOST:PORT" and "unix:PATH" services, one or several separated by commas: env i on the
+ *     (i % count)-th of them.
+ * num_services is ignored unless the service is managed. The envs are not reset: call
+ * cgym_vec_env_reset(). The autoreset mode is CGYM_AUTORESET_NEXT_STEP. *out is owned:
+ * cgym_vec_env_free(). Errors: INVALID_ARGUMENT for num_envs 0 or an empty item in the list of
+ * endpoints; otherwise those of cgym_make() or cgym_connect() (the envs made so far are
+ * closed). */
+CGYM_API cgym_status_t cgym_vec_env_new(cgym_vec_env_t** out, const char* id, const char* endpoint,
+                                        size_t num_envs, size_t num_services,
+                                        const cgym_options_t* options);
+/** Closes every env and frees the vector env. Accepts NULL. */
+CGYM_API void cgym_vec_env_free(cgym_vec_env_t* vec);
+/** Closes every env (see cgym_env_close()); the first error, if any, prefixed "env I: ". */
+CGYM_API cgym_status_t cgym_vec_env_close(cgym_vec_env_t* vec);
+/** The number of envs. Never fails; 0 for NULL. */
+CGYM_API size_t cgym_vec_env_num_envs(const cgym_vec_env_t* vec);
+/** The number of services the envs run on (see cgym_vec_env_new()). Never fails; 0 for NULL. */
+CGYM_API size_t cgym_vec_env_num_services(const cgym_vec_env_t* vec);
+/** Env `index` (borrowed: valid while the vector env lives; not to be freed), to set its
+ * benchmark or spaces, send parameters, observe it, read its state or fork it between steps.
+ * OUT_OF_RANGE past the end. */
+CGYM_API cgym_status_t cgym_vec_env_at(cgym_vec_env_t* vec, size_t index, cgym_env_t** env);
+/** The autoreset mode (INVALID_ARGUMENT for an unknown one) and its getter (0 for NULL). */
+CGYM_API cgym_status_t cgym_vec_env_set_autoreset(cgym_vec_env_t* vec, cgym_autoreset_mode_t mode);
+CGYM_API cgym_autoreset_mode_t cgym_vec_env_autoreset(const cgym_vec_env_t* vec);
+/** Resets the envs whose mask[i] is non-zero (mask NULL: all of them; the mask has
+ * num_envs entries), as cgym_env_reset() does. Each reset env's result is then its reset's: the
+ * default observation (if a default observation space is set), reward 0, not done. Every env
+ * asked for is reset even if one fails; the first failure is returned, prefixed "env I: ", and
+ * that env's result holds the error (see cgym_step_result_status()). */
+CGYM_API cgym_status_t cgym_vec_env_reset(cgym_vec_env_t* vec, const uint8_t* mask,
+                                          const cgym_call_options_t* call_options);
+/** Steps every env, all at once, with one action each: actions[i] (num_actions == num_envs) is
+ * an index into env i's action space, and each step computes env i's default observation and
+ * reward spaces, as cgym_step_index() does. What happens to envs whose episode ends is the
+ * autoreset mode's. An error of one env, such as an action its service rejects, a session that
+ * was never reset, or a service that died, does not fail the call: that env's episode is over,
+ * and its result says done, with the error in cgym_step_result_status() (CGYM_OK for a failed
+ * service, as for cgym_step()) and in error_type and error_details. INVALID_ARGUMENT for
+ * num_actions != num_envs, with nothing sent. */
+CGYM_API cgym_status_t cgym_vec_env_step(cgym_vec_env_t* vec, const int64_t* actions,
+                                         size_t num_actions,
+                                         const cgym_call_options_t* call_options);
+/** Env `index`'s latest result (borrowed; valid until the next step or reset of the vector env):
+ * of the last cgym_vec_env_step() or cgym_vec_env_reset() that touched it. *result is NULL
+ * before any. OUT_OF_RANGE past the end. */
+CGYM_API cgym_status_t cgym_vec_env_result(const cgym_vec_env_t* vec, size_t index,
+                                           const cgym_step_result_t** result);
+/** With CGYM_AUTORESET_SAME_STEP, the result of the step that ended env `index`'s episode in
+ * the last cgym_vec_env_step() (borrowed, as above); NULL if its episode did not end then. */
+CGYM_API cgym_status_t cgym_vec_env_final_result(const cgym_vec_env_t* vec, size_t index,
+                                                 const cgym_step_result_t** result);
+/** The latest results of every env at once, one value per env (see "Buffers" at the top):
+ * the default reward (0 where there is none), and done (0 or 1). */
+CGYM_API cgym_status_t cgym_vec_env_rewards(const cgym_vec_env_t* vec, double* rewards,
+                                            size_t capacity, size_t* count);
+CGYM_API cgym_status_t cgym_vec_env_dones(const cgym_vec_env_t* vec, uint8_t* dones,
+                                          size_t capacity, size_t* count);
+/** The first observation of every env's latest result as a num_envs x width matrix, row i for
+ * env i, where width is the longest observation's length: as int64 values (INT64 scalars and
+ * tensors; FAILED_PRECONDITION for other types) or as doubles (any numeric scalar or tensor).
+ * A shorter row (a failed env's default observation may be empty) is padded with zeros.
+ * *count receives num_envs * width and *width (may be NULL) the width. FAILED_PRECONDITION if
+ * an env has no result or its result has no observation. */
+CGYM_API cgym_status_t cgym_vec_env_observations_int64s(const cgym_vec_env_t* vec, int64_t* values,
+                                                        size_t capacity, size_t* count,
+                                                        size_t* width);
+CGYM_API cgym_status_t cgym_vec_env_observations_doubles(const cgym_vec_env_t* vec, double* values,
+                                                         size_t capacity, size_t* count,
+                                                         size_t* width);
 
 /* ===================================================================================== */
 /* Services: sessions written in C                                                        */

@@ -14,15 +14,6 @@ using namespace cgym::capi;
 using cgym::client::Env;
 using compiler_gym::Event;
 
-struct cgym_step_result {
-  client::StepResult result;
-};
-
-struct cgym_call_options {
-  // CompilerGym's default deadline for the calls of reset() and step().
-  double timeout = client::StepOptions().timeout;
-};
-
 namespace {
 
 // A reward whose callbacks are C functions. The user data is shared between copies unless
@@ -72,6 +63,7 @@ class CReward final : public client::Reward {
 
 Status requireEnv(const cgym_env_t* env) {
   if (env == nullptr || !env->env) return nullArgument("env");
+  if (env->queue) return Status(StatusCode::kFailedPrecondition, "The env has a step in flight");
   return Status::OK();
 }
 
@@ -226,6 +218,7 @@ cgym_status_t cgym_connect(cgym_env_t** out, const char* endpoint, const cgym_op
 }
 
 void cgym_env_free(cgym_env_t* env) {
+  if (env && env->borrowed) return;  // the vector env's
   try {
     delete env;  // the Env's destructor closes it, logging failures
   } catch (...) {
@@ -339,19 +332,19 @@ cgym_status_t cgym_step(cgym_env_t* env, const cgym_event_t* const* actions, siz
                                &options.observation_spaces));
     CGYM_RETURN_IF_ERROR(
         names(reward_spaces, num_reward_spaces, "reward_spaces[i]", &options.reward_spaces));
-    auto out = std::make_unique<cgym_step_result>();
+    auto out = std::make_unique<client::StepOutcome>();
     CGYM_RETURN_IF_ERROR(env->env->step(steps, &out->result, options));
-    *result = out.release();
+    *result = wrap(out.release());
     return Status::OK();
   });
 }
 
-void cgym_step_result_free(cgym_step_result_t* result) { delete result; }
+void cgym_step_result_free(cgym_step_result_t* result) { delete unwrap(result); }
 
 cgym_status_t cgym_step_result_observation_count(const cgym_step_result_t* r, size_t* count) {
   return guard([&]() -> Status {
     CGYM_CHECK_ARG(r);
-    return countOf(r->result.observations, count);
+    return countOf(unwrap(r)->result.observations, count);
   });
 }
 
@@ -360,8 +353,8 @@ cgym_status_t cgym_step_result_observation_at(const cgym_step_result_t* r, size_
   return guard([&]() -> Status {
     CGYM_CHECK_ARG(r);
     CGYM_CHECK_ARG(observation);
-    CGYM_RETURN_IF_ERROR(checkIndex(index, r->result.observations.size(), "observation"));
-    *observation = wrap(&r->result.observations[index]);
+    CGYM_RETURN_IF_ERROR(checkIndex(index, unwrap(r)->result.observations.size(), "observation"));
+    *observation = wrap(&unwrap(r)->result.observations[index]);
     return Status::OK();
   });
 }
@@ -369,7 +362,7 @@ cgym_status_t cgym_step_result_observation_at(const cgym_step_result_t* r, size_
 cgym_status_t cgym_step_result_reward_count(const cgym_step_result_t* r, size_t* count) {
   return guard([&]() -> Status {
     CGYM_CHECK_ARG(r);
-    return countOf(r->result.rewards, count);
+    return countOf(unwrap(r)->result.rewards, count);
   });
 }
 
@@ -378,28 +371,36 @@ cgym_status_t cgym_step_result_reward_at(const cgym_step_result_t* r, size_t ind
   return guard([&]() -> Status {
     CGYM_CHECK_ARG(r);
     CGYM_CHECK_ARG(reward);
-    CGYM_RETURN_IF_ERROR(checkIndex(index, r->result.rewards.size(), "reward"));
-    *reward = r->result.rewards[index];
+    CGYM_RETURN_IF_ERROR(checkIndex(index, unwrap(r)->result.rewards.size(), "reward"));
+    *reward = unwrap(r)->result.rewards[index];
     return Status::OK();
   });
 }
 
-int cgym_step_result_done(const cgym_step_result_t* r) { return r ? r->result.done : 0; }
+int cgym_step_result_done(const cgym_step_result_t* r) { return r ? unwrap(r)->result.done : 0; }
 
 int cgym_step_result_action_had_no_effect(const cgym_step_result_t* r) {
-  return r ? r->result.info.action_had_no_effect : 0;
+  return r ? unwrap(r)->result.info.action_had_no_effect : 0;
 }
 
 int cgym_step_result_new_action_space(const cgym_step_result_t* r) {
-  return r ? r->result.info.new_action_space : 0;
+  return r ? unwrap(r)->result.info.new_action_space : 0;
 }
 
 const char* cgym_step_result_error_type(const cgym_step_result_t* r) {
-  return r ? r->result.info.error_type.c_str() : "";
+  return r ? unwrap(r)->result.info.error_type.c_str() : "";
 }
 
 const char* cgym_step_result_error_details(const cgym_step_result_t* r) {
-  return r ? r->result.info.error_details.c_str() : "";
+  return r ? unwrap(r)->result.info.error_details.c_str() : "";
+}
+
+cgym_status_t cgym_step_result_status(const cgym_step_result_t* r) {
+  return r ? static_cast<cgym_status_t>(unwrap(r)->status.code()) : CGYM_OK;
+}
+
+const char* cgym_step_result_status_message(const cgym_step_result_t* r) {
+  return r ? unwrap(r)->status.message().c_str() : "";
 }
 
 cgym_status_t cgym_step_index(cgym_env_t* env, int64_t action, int* done, double* reward) {

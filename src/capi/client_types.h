@@ -9,6 +9,7 @@
 #include "cgym.h"
 #include "client/connection.h"
 #include "client/env.h"
+#include "client/step_queue.h"
 
 struct cgym_options {
   cgym::client::ConnectionOpts connection;
@@ -18,7 +19,39 @@ struct cgym_options {
 };
 
 struct cgym_env {
+  // Closes the env; with a step in flight, abandons it first (its queue reports it CANCELLED).
+  ~cgym_env() {
+    if (queue) queue->abandon(env.get());
+  }
   std::unique_ptr<cgym::client::Env> env;
   std::string serviceVersion, compilerVersion;
   bool versionsKnown = false;
+  // Set while a step of this env is in a cgym_step_queue: the env is the queue's until then.
+  cgym::client::StepQueue* queue = nullptr;
+  // Owned by a cgym_vec_env (cgym_vec_env_at()): cgym_env_free() leaves it alone.
+  bool borrowed = false;
 };
+
+struct cgym_call_options {
+  // CompilerGym's default deadline for the calls of reset() and step().
+  double timeout = cgym::client::StepOptions().timeout;
+};
+
+// The deadline of `options` (NULL: the default).
+inline double callTimeout(const cgym_call_options_t* options) {
+  return options ? options->timeout : cgym_call_options().timeout;
+}
+
+// A cgym_step_result_t is a StepOutcome: results of steps, of queues and of vector envs alike.
+inline cgym::client::StepOutcome* unwrap(cgym_step_result_t* r) {
+  return reinterpret_cast<cgym::client::StepOutcome*>(r);
+}
+inline const cgym::client::StepOutcome* unwrap(const cgym_step_result_t* r) {
+  return reinterpret_cast<const cgym::client::StepOutcome*>(r);
+}
+inline cgym_step_result_t* wrap(cgym::client::StepOutcome* r) {
+  return reinterpret_cast<cgym_step_result_t*>(r);
+}
+inline const cgym_step_result_t* wrap(const cgym::client::StepOutcome* r) {
+  return reinterpret_cast<const cgym_step_result_t*>(r);
+}

@@ -157,6 +157,11 @@ bool Connection::closed() const {
   return transport_ == nullptr;
 }
 
+bool Connection::usable() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return transport_ != nullptr && (!process_ || process_->running());
+}
+
 // CompilerGym's _create_connection: attempts until the time or the attempt budget runs out,
 // retrying only the errors a retry may cure.
 Status Connection::establish() {
@@ -504,6 +509,27 @@ Status Connection::call(Rpc rpc, const google::protobuf::Message& request,
     sleepSeconds(wait);
     wait *= backoff;
   }
+}
+
+bool Connection::startStep(const StepRequest& request, double timeout, AsyncCall* call,
+                           AsyncQueue* queue) {
+  if (!(timeout > 0)) return false;
+  std::shared_ptr<Transport> transport = this->transport();
+  if (!transport) return false;
+  Transport* raw = transport.get();
+  raw->startStep(request, timeout, std::move(transport), call, queue);
+  return true;
+}
+
+Status Connection::finishStep(const StepRequest& request, AsyncCall* call, double timeout) {
+  if (call->status.ok()) return Status::OK();
+  if (call->status.code() == StatusCode::kUnavailable) {
+    call->reply.Clear();
+    CallOptions options;
+    options.timeout = timeout;
+    return this->call(Rpc::kStep, request, &call->reply, options);
+  }
+  return mapError(call->status, timeout);
 }
 
 // CompilerGym's translation of service statuses (compiler_gym/service/connection.py).

@@ -61,6 +61,17 @@ class Connection {
   Status call(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
               const CallOptions& options = {});
 
+  // Starts a Step without waiting for it (see Transport::startStep): its outcome arrives in
+  // `call` on `queue`; pass it to finishStep(). False, with nothing started, when the call
+  // cannot go out at once (a closed connection, a timeout that is NaN or not positive): make
+  // it with call() instead, which deals with those cases.
+  bool startStep(const compiler_gym::StepRequest& request, double timeout, AsyncCall* call,
+                 AsyncQueue* queue);
+  // The outcome of a Step started by startStep(), as call() would give it: a transport that
+  // was unavailable is retried here, synchronously, as call() retries it (the step did not
+  // reach the service), and errors are mapped as call() maps them.
+  Status finishStep(const compiler_gym::StepRequest& request, AsyncCall* call, double timeout);
+
   // Ends a session without waiting for the reply (see Transport::endSessionDetached), for an
   // env whose end nobody waits on: failures are logged, as CompilerGym's client logs a failed
   // EndSession. Nothing is sent while the connection is closed (the session went with the
@@ -79,6 +90,8 @@ class Connection {
   const compiler_gym::GetSpacesReply& spaces() const { return spaces_; }
 
   bool closed() const;
+  // Open, and for a managed service, its process still running.
+  bool usable() const;
   // Closes the connection; a managed service gets SIGTERM, then SIGKILL after
   // local_service_exit_max_seconds, and its working directory is removed. A managed service
   // that exits with a non-zero code is reported once, as INTERNAL "Service exited with

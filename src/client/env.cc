@@ -243,7 +243,13 @@ double Env::episodeWalltime() const {
 Status Env::ensureConnection() {
   if (connection_) return Status::OK();
   // After a failure the env dropped its service; a new one is made on demand.
-  return Connection::connect(endpoint_, options_.connection, &connection_);
+  if (!slot_) return Connection::connect(endpoint_, options_.connection, &connection_);
+  std::lock_guard<std::mutex> lock(slot_->mutex);
+  if (!slot_->connection || !slot_->connection->usable()) {
+    CGYM_RETURN_IF_ERROR(Connection::connect(endpoint_, options_.connection, &slot_->connection));
+  }
+  connection_ = slot_->connection;
+  return Status::OK();
 }
 
 Status Env::callService(Rpc rpc, const google::protobuf::Message& request,
@@ -423,12 +429,28 @@ Status Env::step(const Event& action, StepResult* result, const StepOptions& opt
 
 Status Env::step(const std::vector<Event>& actions, StepResult* result,
                  const StepOptions& options) {
+  PendingStep step;
+  CGYM_RETURN_IF_ERROR(beginStep(actions, options, &step));
+  StepReply reply;
+  const Status status = callService(Rpc::kStep, step.request, &reply, step.timeout);
+  return endStep(step, status, &reply, result);
+}
+
+Status Env::beginStep(const std::vector<Event>& actions, const StepOptions& options,
+                      PendingStep* step) {
   std::vector<const ObservationSpaceSpec*> observations;
   std::vector<Reward*> rewards;
   CGYM_RETURN_IF_ERROR(resolveSpaces(options, &observations, &rewards));
-  CGYM_RETURN_IF_ERROR(rawStep(actions, observations, rewards, options.timeout, result));
+  CGYM_RETURN_IF_ERROR(
+      prepareStep(actions, std::move(observations), std::move(rewards), options.timeout, step));
+  step->addsToEpisodeReward = !options.reward_spaces.has_value();
+  return Status::OK();
+}
+
+Status Env::endStep(PendingStep& step, const Status& status, StepReply* reply, StepResult* result) {
+  CGYM_RETURN_IF_ERROR(finishStep(step, status, reply, result));
   // Only the default reward space adds up into the episode's reward.
-  if (!options.reward_spaces && rewardSpace_ && episodeReward_ && !result->rewards.empty()) {
+  if (step.addsToEpisodeReward && rewardSpace_ && episodeReward_ && !result->rewards.empty()) {
     *episodeReward_ += result->rewards[0];
   }
   return Status::OK();
@@ -437,7 +459,16 @@ Status Env::step(const std::vector<Event>& actions, StepResult* result,
 Status Env::rawStep(const std::vector<Event>& actions,
                     const std::vector<const ObservationSpaceSpec*>& observationSpaces,
                     const std::vector<Reward*>& rewardSpaces, double timeout, StepResult* result) {
-  *result = StepResult();
+  PendingStep step;
+  CGYM_RETURN_IF_ERROR(prepareStep(actions, observationSpaces, rewardSpaces, timeout, &step));
+  StepReply reply;
+  const Status status = callService(Rpc::kStep, step.request, &reply, timeout);
+  return finishStep(step, status, &reply, result);
+}
+
+Status Env::prepareStep(const std::vector<Event>& actions,
+                        std::vector<const ObservationSpaceSpec*> observationSpaces,
+                        std::vector<Reward*> rewardSpaces, double timeout, PendingStep* step) {
   CGYM_RETURN_IF_ERROR(checkSeconds("The step timeout", timeout));
   if (!sessionId_) return sessionNotStarted("step");
   // A deeper action would fail in the service's parser and end the episode as a failed step.
@@ -450,7 +481,7 @@ Status Env::rawStep(const std::vector<Event>& actions,
   }
 
   // The observations to compute: those asked for, plus those the rewards need, each once.
-  std::vector<int32_t> indices;
+  std::vector<int32_t>& indices = step->indices;
   auto want = [&](int32_t index) {
     for (size_t i = 0; i < indices.size(); ++i) {
       if (indices[i] == index) return i;
@@ -458,10 +489,8 @@ Status Env::rawStep(const std::vector<Event>& actions,
     indices.push_back(index);
     return indices.size() - 1;
   };
-  std::vector<size_t> observationSlots;
   for (const ObservationSpaceSpec* spec : observationSpaces)
-    observationSlots.push_back(want(spec->index));
-  std::vector<std::vector<size_t>> rewardSlots;
+    step->observationSlots.push_back(want(spec->index));
   for (Reward* reward : rewardSpaces) {
     std::vector<size_t> slots;
     for (const std::string& name : reward->observationSpaces()) {
@@ -472,10 +501,10 @@ Status Env::rawStep(const std::vector<Event>& actions,
       }
       slots.push_back(want(spec->index));
     }
-    rewardSlots.push_back(std::move(slots));
+    step->rewardSlots.push_back(std::move(slots));
   }
 
-  StepRequest request;
+  StepRequest& request = step->request;
   request.set_session_id(*sessionId_);
   for (const Event& action : actions) {
     Event* converted = request.add_action();
@@ -486,11 +515,17 @@ Status Env::rawStep(const std::vector<Event>& actions,
     }
   }
   for (int32_t index : indices) request.add_observation_space(index);
+  step->actions = actions;
+  step->observationSpaces = std::move(observationSpaces);
+  step->rewardSpaces = std::move(rewardSpaces);
+  step->timeout = timeout;
   // Recorded before sending, as in CompilerGym: a failed step still counts its actions.
   actions_.insert(actions_.end(), actions.begin(), actions.end());
+  return Status::OK();
+}
 
-  StepReply reply;
-  Status status = callService(Rpc::kStep, request, &reply, timeout);
+Status Env::finishStep(PendingStep& step, Status status, StepReply* reply, StepResult* result) {
+  *result = StepResult();
   if (status.code() == StatusCode::kNotFound &&
       status.message().rfind("Session not found", 0) == 0) {
     status = Status(StatusCode::kSessionNotFound, status.message());
@@ -498,42 +533,44 @@ Status Env::rawStep(const std::vector<Event>& actions,
   if (!status.ok()) {
     const StatusCode code = status.code();
     if (isServiceError(code) || code == StatusCode::kDeadlineExceeded) {
-      return endEpisodeOnError(status, observationSpaces, rewardSpaces, timeout, result);
+      return endEpisodeOnError(status, step.observationSpaces, step.rewardSpaces, step.timeout,
+                               result);
     }
     return status;
   }
 
-  if (reply.has_new_action_space()) {
-    CGYM_RETURN_IF_ERROR(adoptActionSpace(reply.new_action_space()));
+  if (reply->has_new_action_space()) {
+    CGYM_RETURN_IF_ERROR(adoptActionSpace(reply->new_action_space()));
   }
-  if (reply.observation_size() != static_cast<int>(indices.size())) {
+  const std::vector<int32_t>& indices = step.indices;
+  if (reply->observation_size() != static_cast<int>(indices.size())) {
     return Status(StatusCode::kInternal, "Requested " + std::to_string(indices.size()) +
                                              " observations but received " +
-                                             std::to_string(reply.observation_size()));
+                                             std::to_string(reply->observation_size()));
   }
   // Observations leave the reply by move for their last use, by copy before: a big
   // observation is never copied on the client.
   std::vector<int> uses(indices.size(), 0);
-  for (size_t slot : observationSlots) ++uses[slot];
-  for (const auto& slots : rewardSlots) {
+  for (size_t slot : step.observationSlots) ++uses[slot];
+  for (const auto& slots : step.rewardSlots) {
     for (size_t slot : slots) ++uses[slot];
   }
   auto take = [&](size_t slot) -> Event {
-    if (--uses[slot] == 0) return std::move(*reply.mutable_observation(static_cast<int>(slot)));
-    return reply.observation(static_cast<int>(slot));
+    if (--uses[slot] == 0) return std::move(*reply->mutable_observation(static_cast<int>(slot)));
+    return reply->observation(static_cast<int>(slot));
   };
-  result->observations.reserve(observationSlots.size());
-  for (size_t slot : observationSlots) result->observations.push_back(take(slot));
-  for (size_t r = 0; r < rewardSpaces.size(); ++r) {
+  result->observations.reserve(step.observationSlots.size());
+  for (size_t slot : step.observationSlots) result->observations.push_back(take(slot));
+  for (size_t r = 0; r < step.rewardSpaces.size(); ++r) {
     std::vector<Event> inputs;
-    for (size_t slot : rewardSlots[r]) inputs.push_back(take(slot));
+    for (size_t slot : step.rewardSlots[r]) inputs.push_back(take(slot));
     double value = 0;
-    CGYM_RETURN_IF_ERROR(rewardSpaces[r]->update(actions, inputs, *this, &value));
+    CGYM_RETURN_IF_ERROR(step.rewardSpaces[r]->update(step.actions, inputs, *this, &value));
     result->rewards.push_back(value);
   }
-  result->done = reply.end_of_session();
-  result->info.action_had_no_effect = reply.action_had_no_effect();
-  result->info.new_action_space = reply.has_new_action_space();
+  result->done = reply->end_of_session();
+  result->info.action_had_no_effect = reply->action_had_no_effect();
+  result->info.new_action_space = reply->has_new_action_space();
   return Status::OK();
 }
 
@@ -875,6 +912,16 @@ Status Env::fork(std::unique_ptr<Env>* out) {
     return status;
   }
   // The same spaces and reward state as the parent.
+  CGYM_RETURN_IF_ERROR(copySettingsTo(child.get(), "fork()"));
+  child->benchmark_ = benchmark_;
+  child->episodeReward_ = episodeReward_;
+  child->episodeStart_ = episodeStart_;
+  child->actions_ = actions_;
+  *out = std::move(child);
+  return Status::OK();
+}
+
+Status Env::copySettingsTo(Env* child, const char* what) const {
   child->actionSpaces_ = actionSpaces_;
   child->actionSpaceIndex_ = actionSpaceIndex_;
   child->rewards_.clear();
@@ -883,7 +930,7 @@ Status Env::fork(std::unique_ptr<Env>* out) {
     std::unique_ptr<Reward> copy = reward->clone();
     if (!copy) {
       return Status(StatusCode::kCallbackError,
-                    "Reward '" + reward->name() + "' could not be copied for fork()");
+                    "Reward '" + reward->name() + "' could not be copied for " + what);
     }
     child->rewards_.push_back(std::move(copy));
     if (reward.get() == rewardSpace_) child->rewardSpace_ = child->rewards_.back().get();
@@ -891,12 +938,27 @@ Status Env::fork(std::unique_ptr<Env>* out) {
   child->observationSpace_ =
       observationSpace_ ? &child->observationSpaces_[observationSpace_->index] : nullptr;
   child->nextBenchmark_ = nextBenchmark_;
-  child->benchmark_ = benchmark_;
-  child->episodeReward_ = episodeReward_;
-  child->episodeStart_ = episodeStart_;
-  child->actions_ = actions_;
   child->paramsToResend_ = paramsToResend_;
   child->versions_ = versions_;
+  return Status::OK();
+}
+
+Status Env::sibling(std::unique_ptr<Env>* out) {
+  CGYM_RETURN_IF_ERROR(ensureConnection());
+  if (!slot_) {
+    slot_ = std::make_shared<ServiceSlot>();
+    slot_->connection = connection_;
+  }
+  EnvOptions options;
+  options.connection = options_.connection;
+  options.converters = options_.converters;
+  options.validator = options_.validator;
+  options.useDefaultRewards = false;
+  std::unique_ptr<Env> child(new Env(endpoint_, std::move(options), connection_));
+  CGYM_RETURN_IF_ERROR(child->initSpaces());
+  CGYM_RETURN_IF_ERROR(copySettingsTo(child.get(), "a sibling"));
+  child->slot_ = slot_;
+  child->nextBenchmark_ = nextBenchmark_ ? nextBenchmark_ : benchmark_;
   *out = std::move(child);
   return Status::OK();
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -91,6 +92,19 @@ struct StepOptions {
   double timeout = 300;
 };
 
+// A step between Env::beginStep() and Env::endStep(): what the reply is read with.
+struct PendingStep {
+  compiler_gym::StepRequest request;
+  double timeout = 300;
+  std::vector<compiler_gym::Event> actions;
+  std::vector<const ObservationSpaceSpec*> observationSpaces;
+  std::vector<Reward*> rewardSpaces;
+  std::vector<int32_t> indices;                  // the observation spaces requested, each once
+  std::vector<size_t> observationSlots;          // per observation space: its place in `indices`
+  std::vector<std::vector<size_t>> rewardSlots;  // per reward: its observations' places
+  bool addsToEpisodeReward = false;
+};
+
 struct ResetOptions {
   std::optional<compiler_gym::Benchmark> benchmark;
   // Unset: unchanged. Empty string: no default space.
@@ -132,7 +146,15 @@ class Env final : public ObservationView {
               const StepOptions& options = {});
   Status step(const compiler_gym::Event& action, StepResult* result,
               const StepOptions& options = {});
-  // The single place a Step is issued, with resolved spaces.
+  // step() in two halves, for a caller that sends the request itself (StepQueue): beginStep
+  // checks the arguments and makes the request (errors: as step()'s, with nothing sent);
+  // endStep reads the outcome of sending it, `status` as Connection::call() gives it. Nothing
+  // else may be done with the env in between.
+  Status beginStep(const std::vector<compiler_gym::Event>& actions, const StepOptions& options,
+                   PendingStep* step);
+  Status endStep(PendingStep& step, const Status& status, compiler_gym::StepReply* reply,
+                 StepResult* result);
+  // A step with resolved spaces that adds nothing to the episode's reward.
   Status rawStep(const std::vector<compiler_gym::Event>& actions,
                  const std::vector<const ObservationSpaceSpec*>& observationSpaces,
                  const std::vector<Reward*>& rewardSpaces, double timeout, StepResult* result);
@@ -144,6 +166,17 @@ class Env final : public ObservationView {
   // A new env in the same state: ForkSession on the same service, or, if the service cannot
   // fork, a new service with the actions replayed.
   Status fork(std::unique_ptr<Env>* out);
+
+  // A new env on the same service (the same connection) with the same settings (spaces,
+  // rewards, benchmark for the next reset, parameters kept for resets) and no episode: many
+  // envs share one service this way. Errors: those of reconnecting a closed connection.
+  Status sibling(std::unique_ptr<Env>* out);
+
+  // Sends a step made by beginStep() and waits for its reply (what step() does between its
+  // halves); the status is for endStep().
+  Status sendStep(const PendingStep& step, compiler_gym::StepReply* reply) {
+    return callService(Rpc::kStep, step.request, reply, step.timeout);
+  }
 
   // Ends the episode; closes the service if no other env uses it. Idempotent.
   Status close();
@@ -207,7 +240,14 @@ class Env final : public ObservationView {
  private:
   Env(std::string endpoint, EnvOptions options, std::shared_ptr<Connection> connection);
   Status initSpaces();
+  // Gives `child` this env's spaces, rewards (copies), next benchmark and kept parameters.
+  Status copySettingsTo(Env* child, const char* what) const;
   Status resetAttempt(int retry, double timeout, std::optional<compiler_gym::Event>* observation);
+  Status prepareStep(const std::vector<compiler_gym::Event>& actions,
+                     std::vector<const ObservationSpaceSpec*> observationSpaces,
+                     std::vector<Reward*> rewardSpaces, double timeout, PendingStep* step);
+  Status finishStep(PendingStep& step, Status status, compiler_gym::StepReply* reply,
+                    StepResult* result);
   Status endEpisodeOnError(const Status& error,
                            const std::vector<const ObservationSpaceSpec*>& observationSpaces,
                            const std::vector<Reward*>& rewardSpaces, double timeout,
@@ -228,6 +268,13 @@ class Env final : public ObservationView {
   const std::string endpoint_;
   EnvOptions options_;
   std::shared_ptr<Connection> connection_;
+  // Shared by an env and its siblings: the service they use. When it dies, the first of them
+  // to need it again replaces it for all, instead of each starting a service of its own.
+  struct ServiceSlot {
+    std::mutex mutex;
+    std::shared_ptr<Connection> connection;
+  };
+  std::shared_ptr<ServiceSlot> slot_;
 
   std::vector<compiler_gym::ActionSpace> actionSpaces_;
   size_t actionSpaceIndex_ = 0;

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <limits>
 #include <mutex>
 
 #include "client/rpc_dispatch.h"
@@ -140,6 +141,75 @@ void GrpcTransport::endSessionDetached(int64_t sessionId, double timeoutSeconds,
   DetachedCall* raw = call.release();
   tsan::release(raw);  // the completion thread takes the call over (see completeDetached)
   raw->reader->Finish(&raw->reply, &raw->status, raw);
+}
+
+// --- Steps without waiting -------------------------------------------------------------------
+
+struct AsyncCall::Grpc {
+  grpc::ClientContext context;
+  grpc::Status status;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<StepReply>> reader;
+};
+
+AsyncCall::AsyncCall() = default;
+AsyncCall::~AsyncCall() = default;
+
+AsyncQueue::AsyncQueue() : queue_(std::make_unique<grpc::CompletionQueue>()) {}
+
+AsyncQueue::~AsyncQueue() {
+  // A call on the wire writes into its AsyncCall when it completes: wait for each.
+  while (onWire_ > 0) {
+    AsyncCall* call = next(std::numeric_limits<double>::infinity());
+    (void)call;  // owned by whoever started it; they learn nothing more of it
+  }
+  queue_->Shutdown();
+  void* tag;
+  bool ok;
+  while (queue_->Next(&tag, &ok)) {
+  }
+}
+
+AsyncCall* AsyncQueue::next(double timeoutSeconds) {
+  if (!ready_.empty()) {
+    AsyncCall* call = ready_.front();
+    ready_.pop_front();
+    return call;
+  }
+  if (onWire_ == 0) return nullptr;
+  void* tag = nullptr;
+  bool ok = false;
+  grpc::CompletionQueue::NextStatus status;
+  {
+    // As in completeDetached(): gRPC finishes the call inside AsyncNext, unseen by TSan.
+    tsan::IgnoreAccesses ignore;
+    status = queue_->AsyncNext(&tag, &ok, deadlineAfter<std::chrono::system_clock>(timeoutSeconds));
+  }
+  if (status != grpc::CompletionQueue::GOT_EVENT) return nullptr;
+  tsan::acquire(tag);
+  --onWire_;
+  auto* call = static_cast<AsyncCall*>(tag);
+  call->status = fromGrpc(call->grpc_->status);
+  call->grpc_.reset();
+  call->transport_.reset();
+  return call;
+}
+
+void Transport::startStep(const StepRequest& request, double timeoutSeconds,
+                          std::shared_ptr<Transport> self, AsyncCall* call, AsyncQueue* queue) {
+  (void)self;  // the call is over before this returns
+  call->status = invoke(Rpc::kStep, request, &call->reply, timeoutSeconds);
+  queue->post(call);
+}
+
+void GrpcTransport::startStep(const StepRequest& request, double timeoutSeconds,
+                              std::shared_ptr<Transport> self, AsyncCall* call, AsyncQueue* queue) {
+  call->transport_ = std::move(self);
+  call->grpc_ = std::make_unique<AsyncCall::Grpc>();
+  call->grpc_->context.set_deadline(deadlineAfter<std::chrono::system_clock>(timeoutSeconds));
+  call->grpc_->reader = stub_->stub->AsyncStep(&call->grpc_->context, request, queue->queue_.get());
+  ++queue->onWire_;
+  tsan::release(call);  // taken over by the thread of AsyncQueue::next (see there)
+  call->grpc_->reader->Finish(&call->reply, &call->grpc_->status, call);
 }
 
 bool GrpcTransport::detachedInFlight() {

@@ -4,8 +4,8 @@
 #include <google/protobuf/message.h>
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
-
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,6 +13,7 @@
 
 #include "common/protocol.h"
 #include "common/status.h"
+#include "compiler_gym_service.pb.h"
 
 namespace grpc {
 class Channel;
@@ -28,6 +29,56 @@ enum class Rpc {
 #undef CGYM_RPC_ENUMERATOR
 };
 const char* rpcName(Rpc rpc);
+
+class Transport;
+
+// One Step sent without waiting for its reply (Transport::startStep). The transport fills
+// `reply` and `status`, then hands the call to the AsyncQueue it was started on. `owner` is the
+// starter's, for finding its own state again.
+class AsyncCall {
+ public:
+  AsyncCall();
+  ~AsyncCall();
+  AsyncCall(const AsyncCall&) = delete;
+  AsyncCall& operator=(const AsyncCall&) = delete;
+
+  compiler_gym::StepReply reply;
+  Status status;
+  void* owner = nullptr;
+
+ private:
+  friend class GrpcTransport;
+  friend class AsyncQueue;
+  struct Grpc;  // gRPC's state of the call, while it is on the wire
+  std::unique_ptr<Grpc> grpc_;
+  // Keeps the channel alive while the call is on the wire, whatever happens to its connection.
+  std::shared_ptr<Transport> transport_;
+};
+
+// Where calls started with Transport::startStep complete. Used by one thread at a time; many
+// calls, on many transports, complete on one queue, so that one thread keeps them all busy.
+class AsyncQueue {
+ public:
+  AsyncQueue();
+  // Waits for the calls still on the wire (they are not handed out).
+  ~AsyncQueue();
+  AsyncQueue(const AsyncQueue&) = delete;
+  AsyncQueue& operator=(const AsyncQueue&) = delete;
+
+  // The next completed call, waiting up to `timeoutSeconds` (see Transport::invoke); nullptr if
+  // none completed in time.
+  AsyncCall* next(double timeoutSeconds);
+  // Hands over a call that completed on the calling thread.
+  void post(AsyncCall* call) { ready_.push_back(call); }
+  // Calls started and not yet handed out by next().
+  size_t size() const { return ready_.size() + onWire_; }
+
+ private:
+  friend class GrpcTransport;
+  std::unique_ptr<grpc::CompletionQueue> queue_;
+  std::deque<AsyncCall*> ready_;
+  size_t onWire_ = 0;
+};
 
 // How one call reaches a service. A transport is thread-safe: calls may be made from any
 // thread at once. Statuses are the service's (gRPC codes); mapping them onto the client's
@@ -50,6 +101,13 @@ class Transport {
   virtual bool detachedInFlight() { return false; }
   // Waits until every detached call has completed.
   virtual void drainDetached() {}
+
+  // Starts a Step whose outcome `call` receives on `queue` (see AsyncQueue); `self` is this
+  // transport, which the call keeps alive. This default makes the call here, on the calling
+  // thread, and posts it done: right for a service in this process, whose calls cost less than
+  // handing them to another thread would.
+  virtual void startStep(const compiler_gym::StepRequest& request, double timeoutSeconds,
+                         std::shared_ptr<Transport> self, AsyncCall* call, AsyncQueue* queue);
 };
 
 // gRPC over a channel.
@@ -62,6 +120,9 @@ class GrpcTransport final : public Transport {
   void endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) override;
   bool detachedInFlight() override;
   void drainDetached() override;
+  // Sends the Step at once; its reply arrives on the queue's completion queue.
+  void startStep(const compiler_gym::StepRequest& request, double timeoutSeconds,
+                 std::shared_ptr<Transport> self, AsyncCall* call, AsyncQueue* queue) override;
 
   // Makes a channel with CompilerGym's channel options (unlimited message sizes, no proxy).
   static std::shared_ptr<grpc::Channel> makeChannel(const std::string& target);
