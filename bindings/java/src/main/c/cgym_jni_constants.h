@@ -3,7 +3,8 @@
  * cgym_jni_constants.h: every integer that crosses between the JNI layer and Java, named.
  *
  * Two kinds: cgym.h's own constants (status codes, event kinds, space kinds, cost reward
- * kinds), which Java mirrors in org.libcgym.Status, EventKind, SpaceKind and CostRewardKind;
+ * kinds, autoreset modes), which Java mirrors in org.libcgym.Status, EventKind, SpaceKind,
+ * CostRewardKind and AutoresetMode;
  * and the binding's private selectors and flag bits below, which Java mirrors in
  * org.libcgym.NativeConstants.
  * CGYM_JNI_CONSTANTS lists them all as X(java_class, java_name, value); Native.constant()
@@ -126,6 +127,9 @@
   X("CostRewardKind", "DELTA", CGYM_COST_REWARD_DELTA)                                 \
   X("CostRewardKind", "NORMALIZED", CGYM_COST_REWARD_NORMALIZED)                       \
   X("CostRewardKind", "BASELINE", CGYM_COST_REWARD_BASELINE)                           \
+  X("AutoresetMode", "NEXT_STEP", CGYM_AUTORESET_NEXT_STEP)                            \
+  X("AutoresetMode", "SAME_STEP", CGYM_AUTORESET_SAME_STEP)                            \
+  X("AutoresetMode", "DISABLED", CGYM_AUTORESET_DISABLED)                              \
   X("NativeConstants", "OPTION_RPC_MAX_RETRIES", CGYM_JNI_OPTION_RPC_MAX_RETRIES)     \
   X("NativeConstants", "OPTION_INIT_MAX_ATTEMPTS", CGYM_JNI_OPTION_INIT_MAX_ATTEMPTS) \
   X("NativeConstants", "OPTION_ALWAYS_SEND_BENCHMARK_ON_RESET",                        \

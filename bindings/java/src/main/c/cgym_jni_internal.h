@@ -5,9 +5,10 @@
  * The layer is split along its seams: jni_util.c (JNI_OnLoad, cached classes, errors,
  * conversions, versions and status codes), jni_events.c, jni_spaces.c, jni_env.c (options,
  * envs, steps, states), jni_make.c (environments by name, cost rewards, datasets, benchmarks),
- * jni_reward.c (rewards written in Java) and jni_session.c (sessions written in Java,
- * services). Each file registers its natives on org.libcgym.Native from JNI_OnLoad with
- * RegisterNatives, so no Java_org_libcgym_* symbol is exported.
+ * jni_reward.c (rewards written in Java), jni_session.c (sessions written in Java,
+ * services) and jni_vector.c (step queues and vector envs). Each file registers its natives
+ * on org.libcgym.Native from JNI_OnLoad with RegisterNatives, so no Java_org_libcgym_* symbol
+ * is exported.
  *
  * Conventions:
  *  - Handles cross into Java as jlong; 0 is NULL. Java owns the lifetime of owned handles
@@ -55,6 +56,7 @@ int cgym_jni_register_env(JNIEnv* env, jclass native_class);
 int cgym_jni_register_make(JNIEnv* env, jclass native_class);
 int cgym_jni_register_reward(JNIEnv* env, jclass native_class);
 int cgym_jni_register_session(JNIEnv* env, jclass native_class);
+int cgym_jni_register_vector(JNIEnv* env, jclass native_class);
 
 /* Errors. */
 /* Makes the thread's last cgym error (of `status`) the pending Java exception. */
@@ -86,6 +88,11 @@ jbyteArray cgym_jni_new_bytes(JNIEnv* env, const void* data, size_t length);
 /* A uint64_t copy of a long[] shape (NULL array: empty shape). */
 uint64_t* cgym_jni_shape(JNIEnv* env, jlongArray array, size_t* ndim, int* ok);
 jlongArray cgym_jni_new_shape(JNIEnv* env, const uint64_t* shape, size_t ndim);
+
+/* Call options with this timeout; *out stays NULL (the defaults) without `has_timeout`.
+ * 0 (with a pending exception) on failure (jni_env.c). */
+int cgym_jni_call_options(JNIEnv* env, jboolean has_timeout, jdouble timeout,
+                          cgym_call_options_t** out);
 
 /* Callbacks into Java. */
 /* Enters a callback: the JNIEnv with a fresh local frame, or NULL (error recorded as

@@ -137,10 +137,8 @@ static void optionsSetBenchmark(JNIEnv* env, jclass cls, jlong handle, jstring u
   free(text);
 }
 
-/* Call options with this timeout; *out stays NULL (the defaults) without `has_timeout`.
- * 0 (with a pending exception) on failure. */
-static int call_options(JNIEnv* env, jboolean has_timeout, jdouble timeout,
-                        cgym_call_options_t** out) {
+int cgym_jni_call_options(JNIEnv* env, jboolean has_timeout, jdouble timeout,
+                          cgym_call_options_t** out) {
   *out = NULL;
   if (!has_timeout) return 1;
   if (cgym_jni_failed(env, cgym_call_options_new(out))) return 0;
@@ -187,7 +185,7 @@ static jlong envReset(JNIEnv* env, jclass cls, jlong handle, jboolean has_timeou
   cgym_call_options_t* options = NULL;
   cgym_status_t status;
   (void)cls;
-  if (!call_options(env, has_timeout, timeout, &options)) return 0;
+  if (!cgym_jni_call_options(env, has_timeout, timeout, &options)) return 0;
   status = cgym_env_reset(PTR(cgym_env_t, handle), options, &observation);
   cgym_call_options_free(options);
   if (cgym_jni_failed(env, status)) return 0;
@@ -273,7 +271,7 @@ static jlong envStep(JNIEnv* env, jclass cls, jlong handle, jlongArray actions,
    * cgym_jni_utf8_array makes non-NULL. */
   observations = cgym_jni_utf8_array(env, observation_spaces, &num_observations, NULL, &ok);
   if (ok) rewards = cgym_jni_utf8_array(env, reward_spaces, &num_rewards, NULL, &ok);
-  if (ok) ok = call_options(env, has_timeout, timeout, &options);
+  if (ok) ok = cgym_jni_call_options(env, has_timeout, timeout, &options);
   if (!ok) {
     cgym_jni_free_array(observations, num_observations);
     cgym_jni_free_array(rewards, num_rewards);

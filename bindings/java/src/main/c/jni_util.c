@@ -78,6 +78,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void* reserved) {
   failures |= cgym_jni_register_make(env, native_class);
   failures |= cgym_jni_register_reward(env, native_class);
   failures |= cgym_jni_register_session(env, native_class);
+  failures |= cgym_jni_register_vector(env, native_class);
   (*env)->DeleteLocalRef(env, native_class);
   return failures == 0 ? CGYM_JNI_VERSION : JNI_ERR;
 }

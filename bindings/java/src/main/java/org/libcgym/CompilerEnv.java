@@ -31,6 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * used from different threads. {@link #close()} frees the native env (idempotent); a
  * {@link Cleaner} frees it if the env becomes unreachable without being closed. Any method of
  * a closed env throws {@link ServiceIsClosedException}.
+ *
+ * <p>An env of a {@link VecEnv} ({@link VecEnv#envAt(int)}) is borrowed: the vector env owns
+ * the native env. Closing (or dropping) the borrowed object only ends this view of it, and
+ * every method throws {@link ServiceIsClosedException} once the vector env is closed.
  */
 public final class CompilerEnv implements AutoCloseable {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -52,8 +56,14 @@ public final class CompilerEnv implements AutoCloseable {
   }
 
   private final long handle;
+  /** Null for a borrowed env. */
   private final Cleaner.Cleanable cleanable;
+  /** The vector env that owns a borrowed env (kept reachable while the view is); else null. */
+  private final VecEnv owner;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Whether a {@link StepQueue} holds a step of this env: close() then only frees the env,
+   * which abandons the step (cgym_env_close would refuse a busy env). */
+  volatile boolean inFlight;
 
   static {
     Native.load();
@@ -62,6 +72,18 @@ public final class CompilerEnv implements AutoCloseable {
   private CompilerEnv(long handle) {
     this.handle = handle;
     this.cleanable = CLEANER.register(this, new Free(handle));
+    this.owner = null;
+  }
+
+  private CompilerEnv(long handle, VecEnv owner) {
+    this.handle = handle;
+    this.cleanable = null;
+    this.owner = owner;
+  }
+
+  /** A view of an env that `owner` owns (cgym_vec_env_at): never freed by this object. */
+  static CompilerEnv borrowed(long handle, VecEnv owner) {
+    return new CompilerEnv(handle, owner);
   }
 
   /** Connects to a service with the default options. */
@@ -95,8 +117,12 @@ public final class CompilerEnv implements AutoCloseable {
     }
   }
 
-  private long handle() {
+  /** The native env, for the calls of this package ({@link StepQueue}). */
+  long handle() {
     if (closed.get()) throw new ServiceIsClosedException("CompilerEnv is closed");
+    if (owner != null && owner.isClosed()) {
+      throw new ServiceIsClosedException("The VecEnv of this CompilerEnv is closed");
+    }
     return handle;
   }
 
@@ -437,19 +463,29 @@ public final class CompilerEnv implements AutoCloseable {
     return List.copyOf(Arrays.asList(Native.envRewardSpaceNames(handle())));
   }
 
+  /** Whether this env was closed (or, for a borrowed env, its vector env). */
   public boolean isClosed() {
-    return closed.get();
+    return closed.get() || (owner != null && owner.isClosed());
+  }
+
+  /** Whether this env is borrowed from a {@link VecEnv}. */
+  public boolean isBorrowed() {
+    return owner != null;
   }
 
   /**
    * Ends the episode, releases the service and frees the native env. Idempotent. Throws
-   * {@link ServiceException} if a managed service exited badly (the env is freed anyway).
+   * {@link ServiceException} if a managed service exited badly (the env is freed anyway). A
+   * step of the env still in a {@link StepQueue} is abandoned: it comes out with status
+   * {@link Status#CANCELLED}. For a borrowed env, only ends this view: the vector env still
+   * owns, and closes, the native env.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    if (owner != null) return;
     try {
-      Native.envClose(handle);
+      if (!inFlight) Native.envClose(handle);
     } finally {
       cleanable.clean();
     }

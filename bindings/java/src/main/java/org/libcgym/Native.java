@@ -101,6 +101,42 @@ final class Native {
       double defaultValue, boolean defaultNegatesReturns, boolean deterministic, Reward reward,
       boolean hasCopy);
 
+  // Step queues, step results' status and vector envs (jni_vector.c).
+  static native long stepQueueNew();
+  static native void stepQueueFree(long queue);
+  static native long stepQueueSize(long queue);
+  /** actions: native events (borrowed); null space lists: the defaults, as for step. */
+  static native void stepSubmit(long queue, long env, long[] actions, String[] observationSpaces,
+      String[] rewardSpaces, boolean hasTimeout, double timeoutSeconds, long tag);
+  /** The result (owned); tag[0] receives its tag. */
+  static native long stepQueueNext(long queue, double timeoutSeconds, long[] tag);
+  static native int stepResultStatus(long result);
+  static native String stepResultStatusMessage(long result);
+  /** id: null for cgym_connect's envs; endpoint: null for a managed service. */
+  static native long vecEnvNew(String id, String endpoint, long numEnvs, long numServices,
+      long options);
+  static native void vecEnvFree(long vec);
+  static native void vecEnvClose(long vec);
+  static native long vecEnvNumEnvs(long vec);
+  static native long vecEnvNumServices(long vec);
+  /** A borrowed env. */
+  static native long vecEnvAt(long vec, int index);
+  /** mode: an {@link AutoresetMode#value()}. */
+  static native void vecEnvSetAutoreset(long vec, int mode);
+  static native int vecEnvAutoreset(long vec);
+  /** mask: null for every env. */
+  static native void vecEnvReset(long vec, boolean[] mask, boolean hasTimeout,
+      double timeoutSeconds);
+  static native void vecEnvStep(long vec, long[] actions, boolean hasTimeout,
+      double timeoutSeconds);
+  /** A borrowed result, or 0 for none; finalResult: cgym_vec_env_final_result. */
+  static native long vecEnvResult(long vec, int index, boolean finalResult);
+  static native double[] vecEnvRewards(long vec);
+  static native boolean[] vecEnvDones(long vec);
+  /** Row-major num_envs x width; width[0] receives the width. */
+  static native long[] vecEnvObservationsInt64s(long vec, long[] width);
+  static native double[] vecEnvObservationsDoubles(long vec, long[] width);
+
   // Environments by name, cost rewards, datasets, benchmarks (jni_make.c).
   static native String[] envIds();
   /** endpoint: null for a managed service. */

@@ -90,6 +90,15 @@ class ConstantsTest {
   }
 
   @Test
+  void autoresetModesEqualCgymH() {
+    for (AutoresetMode mode : AutoresetMode.values()) {
+      assertEquals(Native.constant("AutoresetMode", mode.name()), mode.value(), mode.name());
+      assertEquals(mode, AutoresetMode.of(mode.value()));
+    }
+    assertEquals(Native.constantCount("AutoresetMode"), AutoresetMode.values().length);
+  }
+
+  @Test
   void unknownConstantIsNotFound() {
     assertThrows(NotFoundException.class, () -> Native.constant("Status", "NO_SUCH_CODE"));
     assertEquals(0, Native.constantCount("NoSuchClass"));
