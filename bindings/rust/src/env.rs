@@ -64,11 +64,11 @@ unsafe impl Send for Env {}
 
 /// An owned `cgym_call_options_t` (freed on drop), made for one call: NULL (libcgym's
 /// defaults) unless a timeout is given.
-struct RawCallOptions(*mut sys::cgym_call_options_t);
+pub(crate) struct RawCallOptions(pub(crate) *mut sys::cgym_call_options_t);
 
 impl RawCallOptions {
     /// INVALID_ARGUMENT for a NaN or negative timeout (from libcgym).
-    fn new(timeout_seconds: Option<f64>) -> Result<RawCallOptions> {
+    pub(crate) fn new(timeout_seconds: Option<f64>) -> Result<RawCallOptions> {
         let Some(seconds) = timeout_seconds else {
             return Ok(RawCallOptions(ptr::null_mut()));
         };
@@ -106,6 +106,85 @@ fn space_pointers(names: &[&str]) -> Result<(Vec<std::ffi::CString>, Vec<*const 
         .collect::<Result<Vec<_>>>()?;
     let pointers = owned.iter().map(|n| n.as_ptr()).collect();
     Ok((owned, pointers))
+}
+
+/// The arguments of `cgym_step()` and `cgym_step_submit()` as C arrays, with the owned values
+/// they point to (valid as long as `self`).
+pub(crate) struct StepArgs {
+    _raw_actions: Vec<RawEvent>,
+    pub(crate) actions: Vec<*const sys::cgym_event_t>,
+    _names: Vec<std::ffi::CString>,
+    // None: the default space (NULL); Some: these names, possibly none.
+    observation_pointers: Option<Vec<*const c_char>>,
+    reward_pointers: Option<Vec<*const c_char>>,
+    pub(crate) options: RawCallOptions,
+}
+
+// A named, empty list must not be NULL (NULL means the default space).
+const NO_NAMES: [*const c_char; 1] = [ptr::null()];
+
+impl StepArgs {
+    pub(crate) fn new(
+        actions: &[Event],
+        observation_spaces: Spaces<'_>,
+        reward_spaces: Spaces<'_>,
+        timeout_seconds: Option<f64>,
+    ) -> Result<StepArgs> {
+        let raw_actions = actions
+            .iter()
+            .map(Event::to_raw)
+            .collect::<Result<Vec<_>>>()?;
+        let action_pointers = raw_actions
+            .iter()
+            .map(|a| a.0 as *const sys::cgym_event_t)
+            .collect();
+        let mut names = Vec::new();
+        let mut pointers = |spaces: Spaces<'_>| -> Result<Option<Vec<*const c_char>>> {
+            match spaces {
+                Spaces::Default => Ok(None),
+                Spaces::Named(list) => {
+                    let (owned, pointers) = space_pointers(list)?;
+                    // The CStrings' buffers do not move when the Vec of them does.
+                    names.extend(owned);
+                    Ok(Some(pointers))
+                }
+            }
+        };
+        let observation_pointers = pointers(observation_spaces)?;
+        let reward_pointers = pointers(reward_spaces)?;
+        Ok(StepArgs {
+            _raw_actions: raw_actions,
+            actions: action_pointers,
+            _names: names,
+            observation_pointers,
+            reward_pointers,
+            options: RawCallOptions::new(timeout_seconds)?,
+        })
+    }
+
+    fn list(pointers: &Option<Vec<*const c_char>>) -> *const *const c_char {
+        match pointers {
+            None => ptr::null(),
+            Some(p) if p.is_empty() => NO_NAMES.as_ptr(),
+            Some(p) => p.as_ptr(),
+        }
+    }
+
+    pub(crate) fn observation_spaces(&self) -> *const *const c_char {
+        StepArgs::list(&self.observation_pointers)
+    }
+
+    pub(crate) fn observation_spaces_len(&self) -> usize {
+        self.observation_pointers.as_ref().map_or(0, Vec::len)
+    }
+
+    pub(crate) fn reward_spaces(&self) -> *const *const c_char {
+        StepArgs::list(&self.reward_pointers)
+    }
+
+    pub(crate) fn reward_spaces_len(&self) -> usize {
+        self.reward_pointers.as_ref().map_or(0, Vec::len)
+    }
 }
 
 impl Env {
@@ -270,54 +349,20 @@ impl Env {
         reward_spaces: Spaces<'_>,
         timeout_seconds: Option<f64>,
     ) -> Result<StepResult> {
-        let raw_actions = actions
-            .iter()
-            .map(Event::to_raw)
-            .collect::<Result<Vec<_>>>()?;
-        let action_pointers: Vec<*const sys::cgym_event_t> = raw_actions
-            .iter()
-            .map(|a| a.0 as *const sys::cgym_event_t)
-            .collect();
-        let (_obs_names, obs_pointers) = match observation_spaces {
-            Spaces::Default => (Vec::new(), None),
-            Spaces::Named(names) => {
-                let (owned, pointers) = space_pointers(names)?;
-                (owned, Some(pointers))
-            }
-        };
-        let (_rew_names, rew_pointers) = match reward_spaces {
-            Spaces::Default => (Vec::new(), None),
-            Spaces::Named(names) => {
-                let (owned, pointers) = space_pointers(names)?;
-                (owned, Some(pointers))
-            }
-        };
-        // A named, empty list must not be NULL (NULL means the default space).
-        let dangling: [*const c_char; 1] = [ptr::null()];
-        let (obs_ptr, obs_len) = match &obs_pointers {
-            None => (ptr::null(), 0),
-            Some(p) if p.is_empty() => (dangling.as_ptr(), 0),
-            Some(p) => (p.as_ptr(), p.len()),
-        };
-        let (rew_ptr, rew_len) = match &rew_pointers {
-            None => (ptr::null(), 0),
-            Some(p) if p.is_empty() => (dangling.as_ptr(), 0),
-            Some(p) => (p.as_ptr(), p.len()),
-        };
-        let options = RawCallOptions::new(timeout_seconds)?;
+        let args = StepArgs::new(actions, observation_spaces, reward_spaces, timeout_seconds)?;
         let mut result = ptr::null_mut();
-        // SAFETY: every array is valid for its length for the call; options is valid or NULL;
-        // result becomes owned.
+        // SAFETY: every array of args is valid for its length for the call; its options are
+        // valid or NULL; result becomes owned.
         check(with_rewards(|| unsafe {
             sys::cgym_step(
                 self.raw,
-                action_pointers.as_ptr(),
-                action_pointers.len(),
-                obs_ptr,
-                obs_len,
-                rew_ptr,
-                rew_len,
-                options.0,
+                args.actions.as_ptr(),
+                args.actions.len(),
+                args.observation_spaces(),
+                args.observation_spaces_len(),
+                args.reward_spaces(),
+                args.reward_spaces_len(),
+                args.options.0,
                 &mut result,
             )
         }))?;
@@ -670,7 +715,7 @@ impl Drop for Env {
 }
 
 /// Runs a call that may run rewards written in Rust, and resumes a reward's panic after it.
-fn with_rewards<T>(call: impl FnOnce() -> T) -> T {
+pub(crate) fn with_rewards<T>(call: impl FnOnce() -> T) -> T {
     crate::reward::clear_pending_panic();
     let result = call();
     crate::reward::resume_pending_panic();
@@ -714,47 +759,70 @@ impl std::fmt::Debug for Env {
 }
 
 /// An owned `cgym_step_result_t`, freed on drop.
-struct RawStepResult(*mut sys::cgym_step_result_t);
+pub(crate) struct RawStepResult(pub(crate) *mut sys::cgym_step_result_t);
 
 impl RawStepResult {
     /// # Safety
     /// self.0 is a valid step result.
-    unsafe fn read(&self) -> Result<StepResult> {
-        let r = self.0;
-        let observations = read_list(
-            |n| sys::cgym_step_result_observation_count(r, n),
-            |i| {
-                let mut observation: *const sys::cgym_event_t = ptr::null();
-                check(sys::cgym_step_result_observation_at(r, i, &mut observation))?;
-                Event::from_raw(observation)
-            },
-        )?;
-        let rewards = read_list(
-            |n| sys::cgym_step_result_reward_count(r, n),
-            |i| {
-                let mut reward = 0f64;
-                check(sys::cgym_step_result_reward_at(r, i, &mut reward))?;
-                Ok(reward)
-            },
-        )?;
-        let error_type = to_string_lossy(sys::cgym_step_result_error_type(r));
-        let error = if error_type.is_empty() {
-            None
-        } else {
-            Some((
-                error_type,
-                to_string_lossy(sys::cgym_step_result_error_details(r)),
-            ))
-        };
-        Ok(StepResult {
-            observations,
-            rewards,
-            done: sys::cgym_step_result_done(r) != 0,
-            action_had_no_effect: sys::cgym_step_result_action_had_no_effect(r) != 0,
-            new_action_space: sys::cgym_step_result_new_action_space(r) != 0,
-            error,
-        })
+    pub(crate) unsafe fn read(&self) -> Result<StepResult> {
+        read_step_result(self.0)
     }
+}
+
+/// The step's status (`cgym_step_result_status()`) as an error: `Ok(())` for CGYM_OK.
+///
+/// # Safety
+/// `r` is a valid step result.
+pub(crate) unsafe fn step_result_status(r: *const sys::cgym_step_result_t) -> Result<()> {
+    let status = sys::cgym_step_result_status(r);
+    if status == sys::CGYM_OK {
+        Ok(())
+    } else {
+        Err(crate::Error::new(
+            crate::Code(status),
+            to_string_lossy(sys::cgym_step_result_status_message(r)),
+        ))
+    }
+}
+
+/// Copies a step result (owned or borrowed: it is not freed).
+///
+/// # Safety
+/// `r` is a valid step result.
+pub(crate) unsafe fn read_step_result(r: *const sys::cgym_step_result_t) -> Result<StepResult> {
+    let observations = read_list(
+        |n| sys::cgym_step_result_observation_count(r, n),
+        |i| {
+            let mut observation: *const sys::cgym_event_t = ptr::null();
+            check(sys::cgym_step_result_observation_at(r, i, &mut observation))?;
+            Event::from_raw(observation)
+        },
+    )?;
+    let rewards = read_list(
+        |n| sys::cgym_step_result_reward_count(r, n),
+        |i| {
+            let mut reward = 0f64;
+            check(sys::cgym_step_result_reward_at(r, i, &mut reward))?;
+            Ok(reward)
+        },
+    )?;
+    let error_type = to_string_lossy(sys::cgym_step_result_error_type(r));
+    let error = if error_type.is_empty() {
+        None
+    } else {
+        Some((
+            error_type,
+            to_string_lossy(sys::cgym_step_result_error_details(r)),
+        ))
+    };
+    Ok(StepResult {
+        observations,
+        rewards,
+        done: sys::cgym_step_result_done(r) != 0,
+        action_had_no_effect: sys::cgym_step_result_action_had_no_effect(r) != 0,
+        new_action_space: sys::cgym_step_result_new_action_space(r) != 0,
+        error,
+    })
 }
 
 impl Drop for RawStepResult {

@@ -17,6 +17,8 @@
 //! - [`CompilationSession`], [`ServiceDef`]: sessions written in Rust, served as a process or
 //!   registered in-process; [`stop_serving`] stops a running service; [`register_plugin`]
 //!   registers a session plugin (a shared library) in-process.
+//! - [`StepQueue`]: steps of many envs in flight from one thread; [`VecEnv`]: N envs stepped
+//!   together, with gymnasium's autoreset modes ([`AutoresetMode`]).
 //! - [`sys`]: the raw FFI declarations of every cgym.h function (PARITY.md lists the few the
 //!   safe API does not wrap).
 //!
@@ -64,6 +66,7 @@ pub mod session;
 pub mod space;
 pub mod sys;
 mod util;
+pub mod vector;
 
 pub use datasets::{
     datasets, make_benchmark, make_benchmark_from_source, Benchmarks, Dataset, DatasetInfo,
@@ -80,6 +83,7 @@ pub use session::{
     Benchmark, CompilationSession, EndOfStep, ServiceDef,
 };
 pub use space::{ActionSpace, ObservationSpace, Space};
+pub use vector::{AutoresetMode, Completed, StepQueue, SubmitError, VecEnv, VecEnvMember};
 
 use std::ffi::CStr;
 

@@ -17,7 +17,7 @@ pub type cgym_event_kind_t = i32;
 pub type cgym_space_kind_t = i32;
 
 pub const CGYM_VERSION_MAJOR: u32 = 0;
-pub const CGYM_VERSION_MINOR: u32 = 4;
+pub const CGYM_VERSION_MINOR: u32 = 5;
 pub const CGYM_VERSION_PATCH: u32 = 0;
 pub const CGYM_ABI_VERSION: u32 = 1;
 
@@ -93,6 +93,11 @@ pub const CGYM_COST_REWARD_DELTA: cgym_cost_reward_kind_t = 0;
 pub const CGYM_COST_REWARD_NORMALIZED: cgym_cost_reward_kind_t = 1;
 pub const CGYM_COST_REWARD_BASELINE: cgym_cost_reward_kind_t = 2;
 
+pub type cgym_autoreset_mode_t = i32;
+pub const CGYM_AUTORESET_NEXT_STEP: cgym_autoreset_mode_t = 0;
+pub const CGYM_AUTORESET_SAME_STEP: cgym_autoreset_mode_t = 1;
+pub const CGYM_AUTORESET_DISABLED: cgym_autoreset_mode_t = 2;
+
 pub const CGYM_SESSION_VTABLE_VERSION: u32 = 2;
 pub const CGYM_REWARD_VTABLE_VERSION: u32 = 1;
 
@@ -123,6 +128,8 @@ opaque!(
     cgym_call_options_t,
     cgym_step_result_t,
     cgym_service_def_t,
+    cgym_step_queue_t,
+    cgym_vec_env_t,
 );
 
 /// `cgym_session_vtable_t`: the callbacks of a session written outside C++.
@@ -827,6 +834,100 @@ extern "C" {
         uri: *mut *mut c_char,
         bitcode: *mut *mut c_void,
         length: *mut usize,
+    ) -> cgym_status_t;
+
+    // Many environments at once: pipelined steps and vector environments.
+    pub fn cgym_step_queue_new(out: *mut *mut cgym_step_queue_t) -> cgym_status_t;
+    pub fn cgym_step_queue_free(queue: *mut cgym_step_queue_t);
+    pub fn cgym_step_submit(
+        queue: *mut cgym_step_queue_t,
+        env: *mut cgym_env_t,
+        actions: *const *const cgym_event_t,
+        num_actions: usize,
+        observation_spaces: *const *const c_char,
+        num_observation_spaces: usize,
+        reward_spaces: *const *const c_char,
+        num_reward_spaces: usize,
+        call_options: *const cgym_call_options_t,
+        tag: u64,
+    ) -> cgym_status_t;
+    pub fn cgym_step_queue_size(queue: *const cgym_step_queue_t) -> usize;
+    pub fn cgym_step_queue_next(
+        queue: *mut cgym_step_queue_t,
+        timeout_seconds: f64,
+        tag: *mut u64,
+        result: *mut *mut cgym_step_result_t,
+    ) -> cgym_status_t;
+    pub fn cgym_step_result_status(result: *const cgym_step_result_t) -> cgym_status_t;
+    pub fn cgym_step_result_status_message(result: *const cgym_step_result_t) -> *const c_char;
+    pub fn cgym_vec_env_new(
+        out: *mut *mut cgym_vec_env_t,
+        id: *const c_char,
+        endpoint: *const c_char,
+        num_envs: usize,
+        num_services: usize,
+        options: *const cgym_options_t,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_free(vec: *mut cgym_vec_env_t);
+    pub fn cgym_vec_env_close(vec: *mut cgym_vec_env_t) -> cgym_status_t;
+    pub fn cgym_vec_env_num_envs(vec: *const cgym_vec_env_t) -> usize;
+    pub fn cgym_vec_env_num_services(vec: *const cgym_vec_env_t) -> usize;
+    pub fn cgym_vec_env_at(
+        vec: *mut cgym_vec_env_t,
+        index: usize,
+        env: *mut *mut cgym_env_t,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_set_autoreset(
+        vec: *mut cgym_vec_env_t,
+        mode: cgym_autoreset_mode_t,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_autoreset(vec: *const cgym_vec_env_t) -> cgym_autoreset_mode_t;
+    pub fn cgym_vec_env_reset(
+        vec: *mut cgym_vec_env_t,
+        mask: *const u8,
+        call_options: *const cgym_call_options_t,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_step(
+        vec: *mut cgym_vec_env_t,
+        actions: *const i64,
+        num_actions: usize,
+        call_options: *const cgym_call_options_t,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_result(
+        vec: *const cgym_vec_env_t,
+        index: usize,
+        result: *mut *const cgym_step_result_t,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_final_result(
+        vec: *const cgym_vec_env_t,
+        index: usize,
+        result: *mut *const cgym_step_result_t,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_rewards(
+        vec: *const cgym_vec_env_t,
+        rewards: *mut f64,
+        capacity: usize,
+        count: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_dones(
+        vec: *const cgym_vec_env_t,
+        dones: *mut u8,
+        capacity: usize,
+        count: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_observations_int64s(
+        vec: *const cgym_vec_env_t,
+        values: *mut i64,
+        capacity: usize,
+        count: *mut usize,
+        width: *mut usize,
+    ) -> cgym_status_t;
+    pub fn cgym_vec_env_observations_doubles(
+        vec: *const cgym_vec_env_t,
+        values: *mut f64,
+        capacity: usize,
+        count: *mut usize,
+        width: *mut usize,
     ) -> cgym_status_t;
 
     // Services.

@@ -34,6 +34,10 @@ int main(void) {
   printf("CGYM_COST_REWARD_NORMALIZED %d\n", CGYM_COST_REWARD_NORMALIZED);
   printf("CGYM_COST_REWARD_BASELINE %d\n", CGYM_COST_REWARD_BASELINE);
   printf("cgym_cost_reward_kind_t %zu\n", sizeof(cgym_cost_reward_kind_t));
+  printf("CGYM_AUTORESET_NEXT_STEP %d\n", CGYM_AUTORESET_NEXT_STEP);
+  printf("CGYM_AUTORESET_SAME_STEP %d\n", CGYM_AUTORESET_SAME_STEP);
+  printf("CGYM_AUTORESET_DISABLED %d\n", CGYM_AUTORESET_DISABLED);
+  printf("cgym_autoreset_mode_t %zu\n", sizeof(cgym_autoreset_mode_t));
   return 0;
 }
 "#;
@@ -113,6 +117,22 @@ fn rust_values() -> Vec<(String, usize)> {
         (
             "cgym_cost_reward_kind_t".into(),
             size_of::<cgym::sys::cgym_cost_reward_kind_t>(),
+        ),
+        (
+            "CGYM_AUTORESET_NEXT_STEP".into(),
+            cgym::sys::CGYM_AUTORESET_NEXT_STEP as usize,
+        ),
+        (
+            "CGYM_AUTORESET_SAME_STEP".into(),
+            cgym::sys::CGYM_AUTORESET_SAME_STEP as usize,
+        ),
+        (
+            "CGYM_AUTORESET_DISABLED".into(),
+            cgym::sys::CGYM_AUTORESET_DISABLED as usize,
+        ),
+        (
+            "cgym_autoreset_mode_t".into(),
+            size_of::<cgym::sys::cgym_autoreset_mode_t>(),
         ),
     ]
 }
