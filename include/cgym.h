@@ -917,7 +917,9 @@ CGYM_API cgym_status_t cgym_vec_env_result(const cgym_vec_env_t* vec, size_t ind
 CGYM_API cgym_status_t cgym_vec_env_final_result(const cgym_vec_env_t* vec, size_t index,
                                                  const cgym_step_result_t** result);
 /** The latest results of every env at once, one value per env (see "Buffers" at the top):
- * the default reward (0 where there is none), and done (0 or 1). */
+ * the default reward (0 where there is none), and done (0 or 1). With
+ * CGYM_AUTORESET_SAME_STEP, an env reset by the last step gives its final result's reward and
+ * done (1), as gymnasium reports them; its observation is the reset's. */
 CGYM_API cgym_status_t cgym_vec_env_rewards(const cgym_vec_env_t* vec, double* rewards,
                                             size_t capacity, size_t* count);
 CGYM_API cgym_status_t cgym_vec_env_dones(const cgym_vec_env_t* vec, uint8_t* dones,

@@ -48,6 +48,12 @@ Status requireVec(const cgym_vec_env_t* vec) {
   return Status::OK();
 }
 
+// What env i's last step gave: the final result of an env that SAME_STEP reset, else the latest.
+const client::StepOutcome* latestStep(const cgym_vec_env_t* vec, size_t i) {
+  const client::StepOutcome* final = vec->vec->finalResult(i);
+  return final ? final : vec->vec->result(i);
+}
+
 // The values of a numeric observation (any scalar or tensor of numbers), or false.
 bool numericValues(const Event& event, std::vector<double>* out) {
   switch (event.value_case()) {
@@ -365,7 +371,7 @@ cgym_status_t cgym_vec_env_rewards(const cgym_vec_env_t* vec, double* rewards, s
     CGYM_RETURN_IF_ERROR(fitBuffer(n, capacity, "rewards", count));
     if (capacity == 0) return Status::OK();
     for (size_t i = 0; i < n; ++i) {
-      const client::StepOutcome* outcome = vec->vec->result(i);
+      const client::StepOutcome* outcome = latestStep(vec, i);
       rewards[i] = outcome && !outcome->result.rewards.empty() ? outcome->result.rewards[0] : 0.0;
     }
     return Status::OK();
@@ -382,7 +388,7 @@ cgym_status_t cgym_vec_env_dones(const cgym_vec_env_t* vec, uint8_t* dones, size
     CGYM_RETURN_IF_ERROR(fitBuffer(n, capacity, "dones", count));
     if (capacity == 0) return Status::OK();
     for (size_t i = 0; i < n; ++i) {
-      const client::StepOutcome* outcome = vec->vec->result(i);
+      const client::StepOutcome* outcome = latestStep(vec, i);
       dones[i] = outcome && outcome->result.done ? 1 : 0;
     }
     return Status::OK();

@@ -18,7 +18,7 @@ Modules: cgym.errors (exceptions), cgym.spaces, cgym.service (ConnectionOpts,
 CompilerGymServiceConnection), cgym.runtime (sessions written in Python), cgym.messages
 (CompilerGym's protobuf messages as bytes), cgym.wrappers (gymnasium adapter), cgym.llvm
 (environments by name: make, env_ids), cgym.datasets (benchmarks and datasets; also callable:
-cgym.datasets(env_id)).
+cgym.datasets(env_id)), cgym.vector (many envs at once: StepQueue, VecEnv, make_vec).
 """
 
 from . import _cgym
@@ -46,6 +46,7 @@ from . import (  # noqa: E402  (errors registers the exception factory)
     runtime,
     service,
     spaces,
+    vector,
     wrappers,
 )
 from ._convert import AnyValue  # noqa: E402
@@ -79,6 +80,7 @@ from .state import (  # noqa: E402
     states_from_csv,
     states_to_csv,
 )
+from .vector import StepQueue, VecEnv, make_vec  # noqa: E402
 
 #: The version of cgym.h this package was built against (the package's own version).
 __version__ = f"{_cgym.CGYM_VERSION_MAJOR}.{_cgym.CGYM_VERSION_MINOR}.{_cgym.CGYM_VERSION_PATCH}"
@@ -122,10 +124,12 @@ __all__ = [
     "ServiceIsClosed",
     "ServiceOSError",
     "ServiceTransportError",
+    "StepQueue",
     "SessionNotFound",
     "SpaceNotFoundError",
     "ValidationError",
     "ValidationResult",
+    "VecEnv",
     "datasets",
     "env_ids",
     "env_service_path",
@@ -134,6 +138,7 @@ __all__ = [
     "make",
     "make_benchmark",
     "make_benchmark_from_source",
+    "make_vec",
     "messages",
     "protocol_version",
     "runtime",
@@ -141,6 +146,7 @@ __all__ = [
     "spaces",
     "states_from_csv",
     "states_to_csv",
+    "vector",
     "version",
     "wrappers",
 ]

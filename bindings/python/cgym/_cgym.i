@@ -38,6 +38,9 @@ int cgympy_unwrap_event(PyObject* object, cgym_event_t** event) {
   *event = (cgym_event_t*)p;
   return 1;
 }
+PyObject* cgympy_wrap_step_result(cgym_step_result_t* result) {
+  return SWIG_NewPointerObj(SWIG_as_voidptr(result), SWIGTYPE_p_cgym_step_result, 0);
+}
 int cgympy_unwrap_any(PyObject* object, void** pointer) {
   return SWIG_IsOK(SWIG_ConvertPtr(object, pointer, 0, 0));
 }
@@ -54,6 +57,9 @@ int cgympy_unwrap_any(PyObject* object, void** pointer) {
   }
   $result = SWIG_Py_Void();
 }
+
+/* cgym_step_result_status is the one getter of a status: returned as an int, not raised. */
+%typemap(out) cgym_status_t cgym_step_result_status { $result = PyLong_FromLong((long)$1); }
 
 /* Out-handles: returned. NULL gives None. */
 %define CGYM_OUT_HANDLE(TYPE, NAME)
@@ -79,6 +85,10 @@ CGYM_OUT_HANDLE(cgym_options_t, out)
 CGYM_OUT_HANDLE(cgym_call_options_t, out)
 CGYM_OUT_HANDLE(cgym_env_t, out)
 CGYM_OUT_HANDLE(cgym_step_result_t, result)
+CGYM_OUT_HANDLE(const cgym_step_result_t, result)
+CGYM_OUT_HANDLE(cgym_step_queue_t, out)
+CGYM_OUT_HANDLE(cgym_vec_env_t, out)
+CGYM_OUT_HANDLE(cgym_env_t, env)
 
 /* Out-scalars. */
 %define CGYM_OUT_SCALAR(TYPE, CONVERT)
@@ -95,7 +105,7 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
                             int* has_reward };
 %apply int64_t* OUTPUT_SCALAR { int64_t* value, int64_t* n, int64_t* min, int64_t* max };
 %apply size_t* OUTPUT_SCALAR { size_t* count, size_t* ndim, size_t* size };
-%apply uint64_t* OUTPUT_SCALAR { uint64_t* size };
+%apply uint64_t* OUTPUT_SCALAR { uint64_t* size, uint64_t* tag };
 %apply float* OUTPUT_SCALAR { float* value };
 %apply double* OUTPUT_SCALAR { double* value, double* min, double* max, double* reward };
 
@@ -273,6 +283,15 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
 %ignore cgym_reward_vtable_t;
 %ignore cgym_session_vtable;
 %ignore cgym_session_vtable_t;
+/* Arrays, buffers and GIL handling of many envs at once: src/vector.c. */
+%ignore cgym_step_submit;
+%ignore cgym_step_queue_next;
+%ignore cgym_vec_env_reset;
+%ignore cgym_vec_env_step;
+%ignore cgym_vec_env_rewards;
+%ignore cgym_vec_env_dones;
+%ignore cgym_vec_env_observations_int64s;
+%ignore cgym_vec_env_observations_doubles;
 
 /* ---- Trivial accessors keep the GIL ------------------------------------------------------- */
 /* They read memory the caller owns and never block or call back, so releasing and retaking the
@@ -304,6 +323,16 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
 %feature("nothreadallow") cgym_step_result_error_type;
 %feature("nothreadallow") cgym_step_result_error_details;
 %feature("nothreadallow") cgym_step_result_free;
+%feature("nothreadallow") cgym_step_result_status;
+%feature("nothreadallow") cgym_step_result_status_message;
+%feature("nothreadallow") cgym_step_queue_size;
+%feature("nothreadallow") cgym_vec_env_num_envs;
+%feature("nothreadallow") cgym_vec_env_num_services;
+%feature("nothreadallow") cgym_vec_env_at;
+%feature("nothreadallow") cgym_vec_env_autoreset;
+%feature("nothreadallow") cgym_vec_env_set_autoreset;
+%feature("nothreadallow") cgym_vec_env_result;
+%feature("nothreadallow") cgym_vec_env_final_result;
 %feature("nothreadallow") cgym_call_options_new;
 %feature("nothreadallow") cgym_call_options_set_timeout;
 %feature("nothreadallow") cgym_call_options_free;
@@ -333,6 +362,14 @@ CGYM_OUT_SCALAR(double, PyFloat_FromDouble(*$1))
 %rename(set_event_converter) cgympy_set_event_converter;
 %rename(env_step) cgympy_env_step;
 %rename(env_reset) cgympy_env_reset;
+%rename(step_result_to_py) cgympy_step_result_to_py;
+%rename(step_submit) cgympy_step_submit;
+%rename(step_queue_next) cgympy_step_queue_next;
+%rename(vec_env_reset) cgympy_vec_env_reset;
+%rename(vec_env_step) cgympy_vec_env_step;
+%rename(vec_env_values) cgympy_vec_env_values;
+%rename(vec_env_infos) cgympy_vec_env_infos;
+%rename(vec_env_final_results) cgympy_vec_env_final_results;
 
 /* Registers factory(code, message) -> exception instance, used to raise every error. */
 PyObject* cgympy_set_error_factory(PyObject* factory);
@@ -379,6 +416,20 @@ PyObject* cgympy_env_step(cgym_env_t* env, PyObject* actions, PyObject* observat
                           double timeout);
 /* cgym_env_reset with a deadline of `timeout` seconds; returns the observation (or None). */
 PyObject* cgympy_env_reset(cgym_env_t* env, double timeout);
+/* (observations, rewards, done, info) of a step result, as env_step returns them. */
+PyObject* cgympy_step_result_to_py(const cgym_step_result_t* result, int single_observation,
+                                   int single_reward);
+/* Many envs at once (src/vector.c; see cgym_py.h). The ones that wait release the GIL. */
+PyObject* cgympy_step_submit(cgym_step_queue_t* queue, cgym_env_t* env, PyObject* actions,
+                             PyObject* observation_spaces, PyObject* reward_spaces,
+                             double timeout, unsigned long long tag);
+PyObject* cgympy_step_queue_next(cgym_step_queue_t* queue, double timeout);
+PyObject* cgympy_vec_env_reset(cgym_vec_env_t* vec, PyObject* mask, double timeout);
+PyObject* cgympy_vec_env_step(cgym_vec_env_t* vec, PyObject* actions, double timeout);
+PyObject* cgympy_vec_env_values(const cgym_vec_env_t* vec, int which);
+PyObject* cgympy_vec_env_infos(const cgym_vec_env_t* vec, int final, int with_flags);
+PyObject* cgympy_vec_env_final_results(const cgym_vec_env_t* vec, int single_observation,
+                                       int single_reward);
 
 %feature("nothreadallow", "");
 

@@ -220,7 +220,9 @@ def register_gymnasium_envs() -> None:
     left alone), so that gymnasium.make("llvm-ic-v0", endpoint="inproc", ...) returns the env
     as a gymnasium.Env (cgym.wrappers.GymnasiumEnv). The keyword arguments of gymnasium.make go
     to cgym.make(). gymnasium's passive env checker stays off for ids without a default
-    observation space, whose observations are None (as CompilerGym's)."""
+    observation space, whose observations are None (as CompilerGym's). gymnasium.make_vec(id,
+    num_envs=N) makes a cgym.vector.VecEnv (the ids' vector entry point; keyword arguments go
+    to it)."""
     import gymnasium
 
     for env_id in env_ids():
@@ -230,6 +232,7 @@ def register_gymnasium_envs() -> None:
         gymnasium.register(
             id=env_id,
             entry_point="cgym.wrappers:make_gymnasium_env",
+            vector_entry_point="cgym.vector:make_gymnasium_vec_env",
             kwargs={"env_id": env_id},
             disable_env_checker=observation is None,
         )

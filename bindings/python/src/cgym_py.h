@@ -25,6 +25,8 @@
 PyObject* cgympy_wrap_event(const cgym_event_t* event);
 PyObject* cgympy_wrap_space(cgym_space_t* space);
 PyObject* cgympy_wrap_service_def(cgym_service_def_t* def);
+/* A SWIG handle for an owned step result (the caller frees it). */
+PyObject* cgympy_wrap_step_result(cgym_step_result_t* result);
 /* 1 and *event if `object` is a non-NULL event handle; 0 (no exception set) otherwise. */
 int cgympy_unwrap_event(PyObject* object, cgym_event_t** event);
 /* The pointer of any SWIG handle; 0 (no exception set) if `object` is none. */
@@ -79,5 +81,40 @@ PyObject* cgympy_env_step(cgym_env_t* env, PyObject* actions, PyObject* observat
                           PyObject* reward_spaces, int single_observation, int single_reward,
                           double timeout);
 PyObject* cgympy_env_reset(cgym_env_t* env, double timeout);
+/* The call options of a deadline of `timeout` seconds: NULL for the default, a cached object,
+ * or a new one in *temporary for the caller to free. 0 with an exception set for NaN. */
+int cgympy_call_options_for(double timeout, const cgym_call_options_t** out,
+                            cgym_call_options_t** temporary);
+/* The `n` items of a PySequence_Fast as events: exact ints become new int64 events (owned[i]
+ * set), event handles are borrowed. 0 with an exception set; events[0..*made) set either way. */
+int cgympy_actions_to_events(PyObject* seq, Py_ssize_t n, cgym_event_t** events, char* owned,
+                             Py_ssize_t* made);
+/* (observations, rewards, done, info) of a borrowed step result, as CompilerEnv.step returns
+ * them; with single_* the first value instead of a list. */
+PyObject* cgympy_step_result_to_py(const cgym_step_result_t* result, int single_observation,
+                                   int single_reward);
+
+/* ---- Many envs at once: step queues and vector envs (vector.c) -------------------------- */
+
+/* cgym_step_submit, with the actions and spaces of cgympy_env_step; releases the GIL. */
+PyObject* cgympy_step_submit(cgym_step_queue_t* queue, cgym_env_t* env, PyObject* actions,
+                             PyObject* observation_spaces, PyObject* reward_spaces, double timeout,
+                             unsigned long long tag);
+/* cgym_step_queue_next without the GIL; returns (tag, owned result handle). */
+PyObject* cgympy_step_queue_next(cgym_step_queue_t* queue, double timeout);
+/* cgym_vec_env_reset with a mask (None: every env; else a buffer of num_envs bytes). */
+PyObject* cgympy_vec_env_reset(cgym_vec_env_t* vec, PyObject* mask, double timeout);
+/* cgym_vec_env_step with the actions in a buffer of int64 (native endianness). */
+PyObject* cgympy_vec_env_step(cgym_vec_env_t* vec, PyObject* actions, double timeout);
+/* The per-env values of the latest results as (bytearray, width): which 0 rewards (double),
+ * 1 dones (uint8), 2 observations as int64, 3 observations as double. */
+PyObject* cgympy_vec_env_values(const cgym_vec_env_t* vec, int which);
+/* Per env, the info of its latest result (final 0) or of its final result (final 1), or None
+ * where there is none: {"action_had_no_effect": bool} (with_flags) plus "error_type" and
+ * "error_details" where the step failed. */
+PyObject* cgympy_vec_env_infos(const cgym_vec_env_t* vec, int final, int with_flags);
+/* Per env, its final result (SAME_STEP) as cgympy_step_result_to_py gives it, or None. */
+PyObject* cgympy_vec_env_final_results(const cgym_vec_env_t* vec, int single_observation,
+                                       int single_reward);
 
 #endif /* CGYM_PY_H_ */

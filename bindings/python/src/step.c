@@ -29,7 +29,7 @@ static size_t g_call_options_size = 0;
  * or (with the cache full) a new one in *temporary for the caller to free. A negative timeout
  * expires at once, as 0 does (the Python API's timeouts always did). 0 with an exception set
  * for NaN. */
-static int call_options_for(double timeout, const cgym_call_options_t** out,
+int cgympy_call_options_for(double timeout, const cgym_call_options_t** out,
                             cgym_call_options_t** temporary) {
   cgym_call_options_t* options = NULL;
   cgym_status_t status;
@@ -193,7 +193,7 @@ static int set_item(PyObject* info, PyObject* key, PyObject* value) {
 }
 
 /* (observations, rewards, done, info) of a step result, as CompilerEnv returns them. */
-static PyObject* step_result_to_py(const cgym_step_result_t* result, int single_observation,
+PyObject* cgympy_step_result_to_py(const cgym_step_result_t* result, int single_observation,
                                    int single_reward) {
   size_t n_obs = 0, n_rew = 0;
   const char* error_type = cgym_step_result_error_type(result);
@@ -235,7 +235,7 @@ fail:
 
 /* Actions as events: exact ints become new int64 events (owned[i] set), event handles are
  * borrowed. 0 with an exception set on failure; events[0..*made) are set either way. */
-static int actions_to_events(PyObject* seq, Py_ssize_t n, cgym_event_t** events, char* owned,
+int cgympy_actions_to_events(PyObject* seq, Py_ssize_t n, cgym_event_t** events, char* owned,
                              Py_ssize_t* made) {
   Py_ssize_t i;
   for (i = 0; i < n; ++i) {
@@ -287,10 +287,10 @@ PyObject* cgympy_env_step(cgym_env_t* env, PyObject* actions, PyObject* observat
       goto done;
     }
   }
-  if (!actions_to_events(seq, n, events, owned, &made)) goto done;
+  if (!cgympy_actions_to_events(seq, n, events, owned, &made)) goto done;
   if (!cgympy_to_string_array(observation_spaces, &obs, &n_obs)) goto done;
   if (!cgympy_to_string_array(reward_spaces, &rew, &n_rew)) goto done;
-  if (!call_options_for(timeout, &options, &temporary)) goto done;
+  if (!cgympy_call_options_for(timeout, &options, &temporary)) goto done;
   saved = PyEval_SaveThread();
   status = cgym_step(env, (const cgym_event_t* const*)events, (size_t)n, obs, n_obs, rew, n_rew,
                      options, &result);
@@ -299,7 +299,7 @@ PyObject* cgympy_env_step(cgym_env_t* env, PyObject* actions, PyObject* observat
     cgympy_raise(status);
     goto done;
   }
-  out = step_result_to_py(result, single_observation, single_reward);
+  out = cgympy_step_result_to_py(result, single_observation, single_reward);
 done:
   cgym_step_result_free(result);
   cgym_call_options_free(temporary);
@@ -321,7 +321,7 @@ PyObject* cgympy_env_reset(cgym_env_t* env, double timeout) {
   cgym_status_t status;
   PyThreadState* saved;
   PyObject* out;
-  if (!call_options_for(timeout, &options, &temporary)) return NULL;
+  if (!cgympy_call_options_for(timeout, &options, &temporary)) return NULL;
   saved = PyEval_SaveThread();
   status = cgym_env_reset(env, options, &observation);
   PyEval_RestoreThread(saved);
