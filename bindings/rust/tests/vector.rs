@@ -509,7 +509,8 @@ fn autoreset_same_step() {
     assert_eq!(reset.observations, state(0, 0));
     assert!(!reset.done);
     assert_eq!(vec.observations_i64().unwrap(), (vec![3, 2, 0, 0], 2));
-    assert_eq!(vec.dones().unwrap(), vec![false, false]);
+    // ... while the batch reports the ended step's done (and reward), as gymnasium does.
+    assert_eq!(vec.dones().unwrap(), vec![false, true]);
     assert_eq!(vec.env_at(1).unwrap().action_count().unwrap(), 0);
     // ... and the step that ended the episode is its final result.
     let last = vec.final_result(1).unwrap().unwrap().unwrap();

@@ -216,6 +216,8 @@ class VecEnvTest {
       // Env 0's episode ended and it was reset in the same step: its result is the reset's.
       assertArrayEquals(new long[][] {{0, 0, 0}, {0, 1, 0}}, vec.observationsLong());
       assertFalse(vec.result(0).done());
+      // The batch reports the ended step's done, as gymnasium does.
+      assertArrayEquals(new boolean[] {true, false}, vec.dones());
       assertEquals(0, vec.envAt(0).actionCount());
       StepResult last = vec.finalResult(0);
       assertNotNull(last);
