@@ -16,6 +16,10 @@
 //   capi/concurrent/N  N sessions on one service, one thread each: steps/s (items_per_second)
 //   raw/concurrent/N   N threads of raw ping-pongs of a step's sizes, a channel each
 //   capi/obs_1m, obs_16m  a step returning a 1 MiB / 16 MiB observation
+//   capi/vec_step/64   a vector env of 64 example sessions on one service, cgym_vec_env_step:
+//                      steps/s (items_per_second); _2svc: over two services; _inproc:
+//                      in-process
+//   capi/vec_serial/64 the same 64 envs stepped one by one with cgym_step (the reference)
 #include <benchmark/benchmark.h>
 #include <grpcpp/grpcpp.h>
 
@@ -330,6 +334,77 @@ void rawConcurrent(benchmark::State& state, int n) {
   state.SetItemsProcessed(state.iterations() * n * Workers::kStepsPerRound);
 }
 
+// --- Many envs at once ---------------------------------------------------------------------
+
+constexpr size_t kVecEnvs = 64;
+
+// A vector env of kVecEnvs example sessions, reset, made once per placement: on one example
+// service, on two, or in-process (the benchmarks' session, registered as "bench-vec").
+enum VecPlacement { kVecOneService = 0, kVecTwoServices = 1, kVecInProcess = 2 };
+
+cgym_vec_env_t* vecEnv(VecPlacement placement) {
+  static cgym_vec_env_t* vecs[3] = {};
+  if (vecs[placement]) return vecs[placement];
+  std::string endpoint;
+  if (placement == kVecInProcess) {
+    cgym_service_def_t* def = bench_service_def_new();
+    if (!def) die("bench_service_def_new failed");
+    check(cgym_service_register("bench-vec", def), "cgym_service_register");
+    cgym_service_def_free(def);
+    endpoint = "inproc:bench-vec";
+  } else {
+    // Services of their own, so that the other benchmarks' sessions do not share them.
+    static ServiceProcess* services[3] = {};
+    const int count = placement == kVecOneService ? 1 : 2;
+    for (int i = 0; i < count; ++i) {
+      ServiceProcess*& service = services[placement + i];
+      if (!service) service = new ServiceProcess(CGYM_EXAMPLE_SERVICE_CC);
+      endpoint += (i ? "," : "") + service->endpoint();
+    }
+  }
+  cgym_options_t* options = nullptr;
+  check(cgym_options_new(&options), "cgym_options_new");
+  check(cgym_options_set_benchmark(options, "benchmark://bench/x", nullptr, 0),
+        "cgym_options_set_benchmark");
+  cgym_vec_env_t* vec = nullptr;
+  check(cgym_vec_env_new(&vec, nullptr, endpoint.c_str(), kVecEnvs, 0, options),
+        "cgym_vec_env_new");
+  cgym_options_free(options);
+  check(cgym_vec_env_reset(vec, nullptr, nullptr), "cgym_vec_env_reset");
+  vecs[placement] = vec;
+  return vec;
+}
+
+// One vector step of every env: items are env steps.
+void capiVecStep(benchmark::State& state, VecPlacement placement) {
+  cgym_vec_env_t* vec = vecEnv(placement);
+  const std::vector<int64_t> actions(kVecEnvs, 0);
+  for (auto _ : state) {
+    check(cgym_vec_env_step(vec, actions.data(), actions.size(), nullptr), "cgym_vec_env_step");
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kVecEnvs));
+}
+
+// The same envs, stepped one after the other with cgym_step (one action, default spaces: what
+// a vector step asks of each env).
+void capiVecSerial(benchmark::State& state, VecPlacement placement) {
+  cgym_vec_env_t* vec = vecEnv(placement);
+  std::vector<cgym_env_t*> envs(kVecEnvs);
+  for (size_t i = 0; i < kVecEnvs; ++i) check(cgym_vec_env_at(vec, i, &envs[i]), "vec_env_at");
+  cgym_event_t* action = nullptr;
+  check(cgym_event_new_int64(&action, 0), "cgym_event_new_int64");
+  const cgym_event_t* actions[1] = {action};
+  for (auto _ : state) {
+    for (cgym_env_t* env : envs) {
+      cgym_step_result_t* result = nullptr;
+      check(cgym_step(env, actions, 1, nullptr, 0, nullptr, 0, nullptr, &result), "cgym_step");
+      cgym_step_result_free(result);
+    }
+  }
+  cgym_event_free(action);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kVecEnvs));
+}
+
 void registerAll() {
   using benchmark::RegisterBenchmark;
   const size_t stepRequest = stepRequestSize(0, 0, -1);
@@ -358,6 +433,16 @@ void registerAll() {
   RegisterBenchmark("raw/obs_16m", rawRoundTrip, stepRequestSize(0, 0, 2),
                     stepReplySize(16 * kMiB));
   RegisterBenchmark("capi/obs_16m", capiBigObservation, "obs_16m");
+  const std::string n = std::to_string(kVecEnvs);
+  for (auto [suffix, placement] :
+       {std::pair{"", kVecOneService}, {"_2svc", kVecTwoServices}, {"_inproc", kVecInProcess}}) {
+    RegisterBenchmark(("capi/vec_step" + std::string(suffix) + "/" + n).c_str(), capiVecStep,
+                      placement)
+        ->UseRealTime();
+    RegisterBenchmark(("capi/vec_serial" + std::string(suffix) + "/" + n).c_str(), capiVecSerial,
+                      placement)
+        ->UseRealTime();
+  }
 }
 
 }  // namespace

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: MIT
 """Prints the benchmark table: each figure against its reference, from the same run.
 
-Usage: report.py BENCH_JSON [RSS_JSON] [--python PYTHON_JSON] [--markdown]
+Usage: report.py BENCH_JSON [RSS_JSON] [--python PYTHON_JSON] [--vector-rss VECTOR_JSON]
+                 [--markdown]
 
 BENCH_JSON is Google Benchmark's --benchmark_out (JSON) of cgym_bench run with repetitions;
 each benchmark's value is the median over its repetitions (wall time per iteration, or steps/s
 for the concurrency rows). RSS_JSON is the output of cgym_bench_rss. PYTHON_JSON is the
 output (--out) of bench/bench_python.py, which has the medians of the Python rows; without
-it they are "not measured". Exits 0 whatever the verdicts: the table is the result.
+it they are "not measured". VECTOR_JSON is the output of cgym_bench_vector_rss. Exits 0
+whatever the verdicts: the table is the result.
 """
 
 import json
@@ -116,6 +118,31 @@ ROWS = [
         "time",
         1.20,
     ),
+    # Many envs at once: a vector env's steps against the same envs stepped one by one.
+    (
+        "Vector env, 64 example envs on 1 service: env steps/s",
+        "capi/vec_step/64",
+        "the same 64 envs stepped one by one (cgym_step)",
+        "capi/vec_serial/64",
+        "rate",
+        5.0,
+    ),
+    (
+        "Vector env, 64 example envs over 2 services",
+        "capi/vec_step_2svc/64",
+        "the same 64 envs stepped one by one",
+        "capi/vec_serial_2svc/64",
+        "rate",
+        5.0,
+    ),
+    (
+        "Vector env, 64 example envs in-process",
+        "capi/vec_step_inproc/64",
+        "the same 64 envs stepped one by one",
+        "capi/vec_serial_inproc/64",
+        "rate",
+        None,
+    ),
     # From PYTHON_JSON (bench/bench_python.py): figure and reference in the same Python process.
     (
         "Python `env.step(0)` through the binding, over gRPC",
@@ -175,6 +202,11 @@ def main(argv):
     if "--python" in args:
         i = args.index("--python")
         python_json = args[i + 1]
+        del args[i : i + 2]
+    vector_json = None
+    if "--vector-rss" in args:
+        i = args.index("--vector-rss")
+        vector_json = args[i + 1]
         del args[i : i + 2]
     med = medians(args[0])
     py_med = python_medians(python_json) if python_json else {}
@@ -243,6 +275,62 @@ def main(argv):
             ]
         )
         print_table(["figure", "value"], rows, markdown)
+
+    if vector_json:
+        with open(vector_json) as f:
+            print_vector_rss(json.load(f), markdown)
+
+
+# Flat: the last sample no more than this above the highest sample of the first half (the
+# first samples include the warm-up: allocator pools, gRPC buffers, caches of the services).
+FLAT_GROWTH = 0.05
+
+
+def print_vector_rss(data, markdown):
+    """Client and services RSS of vector envs, sampled every N vector steps."""
+    print("\nMemory of vector envs (client + services RSS, envs reset after each sample):\n")
+    header = ["vector env", "after reset", "first sample", "last sample", "growth", "flat"]
+    rows = []
+    names = {"example": "example service", "llvm": "llvm-autophase-ic-v0"}
+    for key, what in names.items():
+        if key not in data:
+            rows.append([what, "-", "-", "-", "-", "not measured"])
+            continue
+        v = data[key]
+        samples = v["samples"]
+        if not samples:
+            rows.append([what, "-", "-", "-", "-", "no samples"])
+            continue
+
+        def total(s):
+            return s["client_kib"] + s["services_kib"]
+
+        def mib(s):
+            return (
+                f"{total(s) / 1024:.1f} MiB (client {s['client_kib'] / 1024:.1f}, "
+                f"services {s['services_kib'] / 1024:.1f})"
+            )
+
+        first, last = samples[0], samples[-1]
+        growth = total(last) - total(first)
+        first_half = max(total(s) for s in samples[: max(1, len(samples) // 2)])
+        flat = total(last) <= (1 + FLAT_GROWTH) * first_half
+        rows.append(
+            [
+                f"{v['envs']:,} envs on {v['services']} services, "
+                f"{v['steps']:,} steps (every {v['every']:,})",
+                mib(v["after_reset"]),
+                f"step {first['step']:,}: {mib(first)}",
+                f"step {last['step']:,}: {mib(last)}",
+                f"{growth:+,d} KiB",
+                "yes" if flat else "NO",
+            ]
+        )
+    print_table(header, rows, markdown)
+    print(
+        f"\nFlat: the last sample is at most {FLAT_GROWTH:.0%} above the highest of the first "
+        "half of the samples."
+    )
 
 
 def print_table(header, rows, markdown):

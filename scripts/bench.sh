@@ -14,7 +14,8 @@ dir=build/bench-release
 mkdir -p "$dir"
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCGYM_BUILD_TESTS=OFF \
   >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
-ninja -C "$dir" cgym_bench cgym_bench_rss cgym_bench_sizes cgym_bench_pyref cgym-example-service-cc
+ninja -C "$dir" cgym_bench cgym_bench_rss cgym_bench_vector_rss cgym_bench_sizes cgym_bench_pyref \
+  cgym-example-service-cc
 # The binding, rebuilt against this build's libcgym (the one libcgym_bench_pyref.so links).
 scripts/install-python-binding.sh "$dir" build/venv-bench
 "$dir/bench/cgym_bench_sizes"
@@ -33,6 +34,14 @@ GRPC_VERBOSITY=NONE "$dir/bench/cgym_bench" \
 echo "bench: measuring the service's memory..."
 GRPC_VERBOSITY=NONE "$dir/bench/cgym_bench_rss" "$dir/services/example_cc/cgym-example-service-cc" \
   >"$out/rss.json" 2>"$out/rss.log" || { cat "$out/rss.log"; exit 1; }
+# Vector envs: 1,000 example sessions over 10,000 vector steps, and 100 LLVM sessions (the LLVM
+# service of this build) over 1,000 (an LLVM step costs ~1,000 times an example step).
+echo "bench: measuring the memory of vector envs..."
+llvm_service=${CGYM_LLVM_SERVICE:-$PWD/$dir/services/llvm/cgym-llvm-service}
+[ -x "$llvm_service" ] || llvm_service=
+CGYM_LLVM_SERVICE=$llvm_service GRPC_VERBOSITY=NONE "$dir/bench/cgym_bench_vector_rss" \
+  "$dir/services/example_cc/cgym-example-service-cc" ${VECTOR_RSS_ARGS:-} \
+  >"$out/vector_rss.json" 2>"$out/vector_rss.log" || { cat "$out/vector_rss.log"; exit 1; }
 # The same total time in ten times as many, ten times shorter, repetitions: a Python figure
 # and its reference share one process, so a finer interleaving spreads the machine's load
 # more evenly over both (the gRPC row's ratio varied by +-0.2x with 25 repetitions under load).
@@ -43,7 +52,8 @@ GRPC_VERBOSITY=NONE build/venv-bench/bin/python bench/bench_python.py --build-di
   --repetitions="$py_reps" --min-time="$py_min_time" \
   --out "$out/python.json" >"$out/python.txt" 2>&1 || { cat "$out/python.txt"; exit 1; }
 echo
-python3 bench/report.py "$out/bench.json" "$out/rss.json" --python "$out/python.json" |
+python3 bench/report.py "$out/bench.json" "$out/rss.json" --python "$out/python.json" \
+  --vector-rss "$out/vector_rss.json" |
   tee "$out/table.txt"
 echo
 echo "bench: load after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)"
