@@ -36,7 +36,11 @@ def search(env, seconds, count, directory, *extra) -> float:
         "--seed", "1", "--output", str(Path(directory) / "states.csv"), *extra,
     ]  # fmt: skip
     result = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=120 + 4 * seconds * count
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120 + 4 * seconds * count,
     )
     match = STEPS_RE.search(result.stdout)
     if result.returncode != 0 or not match:

@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: MIT
 """The `cgym` command line: environments, spaces, datasets, autotuning searches (random and
-greedy, in worker processes), replay and validation of their results, and a service for
-remote clients.
+greedy, in worker processes or on a Ray cluster), replay and validation of their results, and
+a service for remote clients.
 
     cgym envs
     cgym spaces llvm-v0
     cgym datasets
     cgym benchmarks cgym-v0
     cgym random-search --time 60 --workers 2 benchmark://cgym-v0/crypto
+    cgym random-search --time 60 --ray auto --dataset cgym-v0
     cgym greedy --dataset cgym-v0 --steps 2000
     cgym replay cgym-random-search-results.csv
     cgym serve --port 5000
@@ -255,9 +256,18 @@ def _search_options(command):
         click.option(
             "--workers",
             type=click.IntRange(min=1),
-            default=1,
-            show_default=True,
-            help="Worker processes, each with its own env.",
+            default=None,
+            help="Worker processes, each with its own env (default 1; with --ray, the "
+            "cluster's CPUs).",
+        ),
+        click.option(
+            "--ray",
+            "ray_address",
+            default=None,
+            metavar="auto|local|HOST:PORT",
+            help="Run the searches on a Ray cluster, one actor per worker: `auto` (the cluster "
+            "of $RAY_ADDRESS or the one started last on this machine), `HOST:PORT` of its head, "
+            "or `local` (a Ray instance of this command). Needs `pip install ray`.",
         ),
         endpoint_option,
         click.option(
@@ -435,6 +445,7 @@ def _run_search(
     endpoint,
     reward,
     output,
+    ray_address=None,
     seed=None,
     patience=None,
 ):
@@ -455,11 +466,16 @@ def _run_search(
     if not output.parent.is_dir():
         raise click.BadParameter(f"{output.parent} is not a directory", param_hint="--output")
     out, err = _console(), _console(stderr=True)
-    runner = search_lib.SearchRunner(config, benchmark_list, workers)
+    if ray_address is None:
+        runner = search_lib.SearchRunner(config, benchmark_list, workers or 1)
+        where = ""
+    else:
+        runner = _ray_runner(ray_address, config, benchmark_list, workers)
+        where = f" on Ray ({ray_address})"
     limits = [f"{steps} steps" if steps else "", f"{seconds:g} s" if seconds else ""]
     err.print(
         f"{command_name} on {len(benchmark_list)} benchmark(s) of {env_id}, "
-        f"{runner.workers} worker(s), budget per benchmark: "
+        f"{runner.workers} worker(s){where}, budget per benchmark: "
         f"{' and '.join(x for x in limits if x) or 'none'}"
         + (f", seed {seed}" if seed is not None else ""),
         markup=False,
@@ -480,6 +496,10 @@ def _run_search(
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        if ray_address is not None:
+            import ray
+
+            ray.shutdown()  # leaves a cluster it connected to running
     interrupted = runner.stopped
     if interrupted:
         err.print("[yellow]Interrupted: the results found so far are kept.[/yellow]")
@@ -512,6 +532,20 @@ def _run_search(
             if len(failed) <= 3
             else f"{len(failed)} benchmarks failed, e.g. {failed[0].benchmark}: {failed[0].error}"
         )
+
+
+def _ray_runner(address: str, config, benchmarks: list, workers: Optional[int]):
+    """A RaySearchRunner connected to the cluster at `address` (before the signal handlers
+    are installed: ray.init installs its own for SIGTERM)."""
+    try:
+        from . import ray as cgym_ray
+    except ImportError as e:
+        raise click.ClickException(f"--ray needs Ray (pip install ray): {e}") from e
+    try:
+        cgym_ray.connect(address, num_cpus=workers)
+    except (ConnectionError, RuntimeError, ValueError) as e:
+        raise click.ClickException(f"Could not connect to Ray at {address!r}: {e}") from e
+    return cgym_ray.RaySearchRunner(config, benchmarks, workers)
 
 
 @cli.command("random-search", short_help="Random search of phase orderings per benchmark.")
