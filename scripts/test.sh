@@ -67,6 +67,8 @@ run "Python binding" build/venv-python/bin/python -m pytest -p no:cacheprovider 
 # The Python benchmark, briefly (no targets checked), so that it keeps running.
 run "Python benchmark smoke" env GRPC_VERBOSITY=NONE build/venv-python/bin/python \
   bench/bench_python.py --build-dir build/release --smoke
+# Scale-out of the LLVM search (2 workers vs 1, Ray vs local), briefly: 2 programs x 1 s.
+run "Scale-out benchmark smoke" build/venv-python/bin/python bench/bench_scale.py --smoke
 
 run "Rust binding" env CARGO_TARGET_DIR="$root/build/rust-target" \
   CGYM_LIBRARY_DIR="$root/build/release" cargo test -q -j2 --manifest-path bindings/rust/Cargo.toml

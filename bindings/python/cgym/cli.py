@@ -324,6 +324,8 @@ class _Display:
             TextColumn("{task.fields[info]}"),
             TimeElapsedColumn(),
             console=console,
+            # Fewer redraws than rich's 10/s: this process shares the cores with the searches.
+            refresh_per_second=4,
         )
         self.overall = self.progress.add_task(
             "completed", total=total, info=f"0/{total} benchmarks"
