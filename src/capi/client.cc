@@ -67,6 +67,33 @@ Status requireEnv(const cgym_env_t* env) {
   return Status::OK();
 }
 
+}  // namespace
+
+client::EnvOptions envOptionsFrom(const cgym_options_t* options) {
+  client::EnvOptions envOptions;
+  if (options) {
+    envOptions.connection = options->connection;
+    envOptions.benchmark = options->benchmark;
+    envOptions.observation_space = options->observationSpace.value_or("");
+    envOptions.reward_space = options->rewardSpace.value_or("");
+    envOptions.action_space = options->actionSpace.value_or("");
+  }
+  return envOptions;
+}
+
+Status spaceNames(const char* const* list, size_t n, const char* what,
+                  std::optional<std::vector<std::string>>* out) {
+  if (!list) return Status::OK();
+  out->emplace();
+  for (size_t i = 0; i < n; ++i) {
+    if (!list[i]) return nullArgument(what);
+    (*out)->push_back(list[i]);
+  }
+  return Status::OK();
+}
+
+namespace {
+
 Status nonNegative(double value, const char* name) {
   if (!(value >= 0)) {
     return Status(StatusCode::kInvalidArgument, std::string(name) + " must not be negative");
@@ -202,16 +229,8 @@ cgym_status_t cgym_connect(cgym_env_t** out, const char* endpoint, const cgym_op
   return guard([&]() -> Status {
     CGYM_CHECK_ARG(out);
     CGYM_CHECK_ARG(endpoint);
-    client::EnvOptions envOptions;
-    if (options) {
-      envOptions.connection = options->connection;
-      envOptions.benchmark = options->benchmark;
-      envOptions.observation_space = options->observationSpace.value_or("");
-      envOptions.reward_space = options->rewardSpace.value_or("");
-      envOptions.action_space = options->actionSpace.value_or("");
-    }
     auto env = std::make_unique<cgym_env>();
-    CGYM_RETURN_IF_ERROR(Env::make(endpoint, std::move(envOptions), &env->env));
+    CGYM_RETURN_IF_ERROR(Env::make(endpoint, envOptionsFrom(options), &env->env));
     *out = env.release();
     return Status::OK();
   });
@@ -318,20 +337,10 @@ cgym_status_t cgym_step(cgym_env_t* env, const cgym_event_t* const* actions, siz
     }
     client::StepOptions options;
     if (call_options) options.timeout = call_options->timeout;
-    auto names = [](const char* const* list, size_t n, const char* what,
-                    std::optional<std::vector<std::string>>* out) -> Status {
-      if (!list) return Status::OK();
-      out->emplace();
-      for (size_t i = 0; i < n; ++i) {
-        if (!list[i]) return nullArgument(what);
-        (*out)->push_back(list[i]);
-      }
-      return Status::OK();
-    };
-    CGYM_RETURN_IF_ERROR(names(observation_spaces, num_observation_spaces, "observation_spaces[i]",
-                               &options.observation_spaces));
+    CGYM_RETURN_IF_ERROR(spaceNames(observation_spaces, num_observation_spaces,
+                                    "observation_spaces[i]", &options.observation_spaces));
     CGYM_RETURN_IF_ERROR(
-        names(reward_spaces, num_reward_spaces, "reward_spaces[i]", &options.reward_spaces));
+        spaceNames(reward_spaces, num_reward_spaces, "reward_spaces[i]", &options.reward_spaces));
     auto out = std::make_unique<client::StepOutcome>();
     CGYM_RETURN_IF_ERROR(env->env->step(steps, &out->result, options));
     *result = wrap(out.release());

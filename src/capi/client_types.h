@@ -9,6 +9,7 @@
 #include "cgym.h"
 #include "client/connection.h"
 #include "client/env.h"
+#include "client/environments.h"
 #include "client/step_queue.h"
 
 struct cgym_options {
@@ -36,6 +37,15 @@ struct cgym_call_options {
   // CompilerGym's default deadline for the calls of reset() and step().
   double timeout = cgym::client::StepOptions().timeout;
 };
+
+// What cgym_connect() and cgym_make() make of `options` (NULL: the defaults).
+cgym::client::EnvOptions envOptionsFrom(const cgym_options_t* options);
+cgym::client::MakeOptions makeOptionsFrom(const cgym_options_t* options);
+
+// cgym_step()'s list of space names: NULL (`list`) for the defaults, else `n` names (a NULL
+// name is INVALID_ARGUMENT, naming `what`).
+cgym::Status spaceNames(const char* const* list, size_t n, const char* what,
+                        std::optional<std::vector<std::string>>* out);
 
 // The deadline of `options` (NULL: the default).
 inline double callTimeout(const cgym_call_options_t* options) {

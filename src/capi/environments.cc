@@ -55,6 +55,18 @@ Status giveBenchmark(const compiler_gym::Benchmark& benchmark, char** uri, void*
 
 }  // namespace
 
+client::MakeOptions makeOptionsFrom(const cgym_options_t* options) {
+  client::MakeOptions make;
+  if (options) {
+    make.connection = options->connection;
+    make.benchmark = options->benchmark;
+    make.observation_space = options->observationSpace;
+    make.reward_space = options->rewardSpace;
+    make.action_space = options->actionSpace;
+  }
+  return make;
+}
+
 extern "C" {
 
 cgym_status_t cgym_env_ids(char*** ids, size_t* count) {
@@ -84,16 +96,9 @@ cgym_status_t cgym_make(cgym_env_t** out, const char* id, const char* endpoint,
   return guard([&]() -> Status {
     CGYM_CHECK_ARG(out);
     CGYM_CHECK_ARG(id);
-    client::MakeOptions make;
-    if (options) {
-      make.connection = options->connection;
-      make.benchmark = options->benchmark;
-      make.observation_space = options->observationSpace;
-      make.reward_space = options->rewardSpace;
-      make.action_space = options->actionSpace;
-    }
     auto env = std::make_unique<cgym_env>();
-    CGYM_RETURN_IF_ERROR(client::make(id, endpoint ? endpoint : "", std::move(make), &env->env));
+    CGYM_RETURN_IF_ERROR(
+        client::make(id, endpoint ? endpoint : "", makeOptionsFrom(options), &env->env));
     *out = env.release();
     return Status::OK();
   });

@@ -31,18 +31,6 @@ struct cgym_vec_env {
 
 namespace {
 
-// cgym_step()'s space names: NULL for the defaults.
-Status spaceNames(const char* const* list, size_t n, const char* what,
-                  std::optional<std::vector<std::string>>* out) {
-  if (!list) return Status::OK();
-  out->emplace();
-  for (size_t i = 0; i < n; ++i) {
-    if (!list[i]) return nullArgument(what);
-    (*out)->push_back(list[i]);
-  }
-  return Status::OK();
-}
-
 Status requireVec(const cgym_vec_env_t* vec) {
   if (!vec || !vec->vec) return nullArgument("vec");
   return Status::OK();
@@ -52,6 +40,20 @@ Status requireVec(const cgym_vec_env_t* vec) {
 const client::StepOutcome* latestStep(const cgym_vec_env_t* vec, size_t i) {
   const client::StepOutcome* final = vec->vec->finalResult(i);
   return final ? final : vec->vec->result(i);
+}
+
+// One value per env, read from what its last step gave, into a caller's buffer.
+template <typename T, typename Read>
+Status perEnv(const cgym_vec_env_t* vec, T* values, size_t capacity, size_t* count,
+              const char* what, Read read) {
+  CGYM_RETURN_IF_ERROR(requireVec(vec));
+  CGYM_CHECK_ARG(count);
+  if (capacity > 0) CGYM_CHECK_ARG(values);
+  const size_t n = vec->envs.size();
+  CGYM_RETURN_IF_ERROR(fitBuffer(n, capacity, what, count));
+  if (capacity == 0) return Status::OK();
+  for (size_t i = 0; i < n; ++i) values[i] = read(latestStep(vec, i));
+  return Status::OK();
 }
 
 // The values of a numeric observation (any scalar or tensor of numbers), or false.
@@ -232,28 +234,12 @@ cgym_status_t cgym_vec_env_new(cgym_vec_env_t** out, const char* id, const char*
              : where == "inproc" ? client::Connection::Kind::kInProcess
                                  : client::endpointKind(where);
       maker = [&](const std::string& endpoint, std::unique_ptr<client::Env>* env) {
-        client::MakeOptions make;
-        if (options) {
-          make.connection = options->connection;
-          make.benchmark = options->benchmark;
-          make.observation_space = options->observationSpace;
-          make.reward_space = options->rewardSpace;
-          make.action_space = options->actionSpace;
-        }
-        return client::make(id, endpoint, std::move(make), env);
+        return client::make(id, endpoint, makeOptionsFrom(options), env);
       };
     } else {
       kind = client::endpointKind(where);
       maker = [&](const std::string& endpoint, std::unique_ptr<client::Env>* env) {
-        client::EnvOptions envOptions;
-        if (options) {
-          envOptions.connection = options->connection;
-          envOptions.benchmark = options->benchmark;
-          envOptions.observation_space = options->observationSpace.value_or("");
-          envOptions.reward_space = options->rewardSpace.value_or("");
-          envOptions.action_space = options->actionSpace.value_or("");
-        }
-        return client::Env::make(endpoint, std::move(envOptions), env);
+        return client::Env::make(endpoint, envOptionsFrom(options), env);
       };
     }
     std::vector<std::unique_ptr<client::Env>> envs;
@@ -364,34 +350,18 @@ cgym_status_t cgym_vec_env_final_result(const cgym_vec_env_t* vec, size_t index,
 cgym_status_t cgym_vec_env_rewards(const cgym_vec_env_t* vec, double* rewards, size_t capacity,
                                    size_t* count) {
   return guard([&]() -> Status {
-    CGYM_RETURN_IF_ERROR(requireVec(vec));
-    CGYM_CHECK_ARG(count);
-    if (capacity > 0) CGYM_CHECK_ARG(rewards);
-    const size_t n = vec->envs.size();
-    CGYM_RETURN_IF_ERROR(fitBuffer(n, capacity, "rewards", count));
-    if (capacity == 0) return Status::OK();
-    for (size_t i = 0; i < n; ++i) {
-      const client::StepOutcome* outcome = latestStep(vec, i);
-      rewards[i] = outcome && !outcome->result.rewards.empty() ? outcome->result.rewards[0] : 0.0;
-    }
-    return Status::OK();
+    return perEnv(vec, rewards, capacity, count, "rewards", [](const client::StepOutcome* o) {
+      return o && !o->result.rewards.empty() ? o->result.rewards[0] : 0.0;
+    });
   });
 }
 
 cgym_status_t cgym_vec_env_dones(const cgym_vec_env_t* vec, uint8_t* dones, size_t capacity,
                                  size_t* count) {
   return guard([&]() -> Status {
-    CGYM_RETURN_IF_ERROR(requireVec(vec));
-    CGYM_CHECK_ARG(count);
-    if (capacity > 0) CGYM_CHECK_ARG(dones);
-    const size_t n = vec->envs.size();
-    CGYM_RETURN_IF_ERROR(fitBuffer(n, capacity, "dones", count));
-    if (capacity == 0) return Status::OK();
-    for (size_t i = 0; i < n; ++i) {
-      const client::StepOutcome* outcome = latestStep(vec, i);
-      dones[i] = outcome && outcome->result.done ? 1 : 0;
-    }
-    return Status::OK();
+    return perEnv(vec, dones, capacity, count, "dones", [](const client::StepOutcome* o) {
+      return static_cast<uint8_t>(o && o->result.done ? 1 : 0);
+    });
   });
 }
 
