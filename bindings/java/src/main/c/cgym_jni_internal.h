@@ -94,6 +94,23 @@ jlongArray cgym_jni_new_shape(JNIEnv* env, const uint64_t* shape, size_t ndim);
 int cgym_jni_call_options(JNIEnv* env, jboolean has_timeout, jdouble timeout,
                           cgym_call_options_t** out);
 
+/* The arguments of a step (cgym_step, cgym_step_submit) read from Java: the actions (native
+ * event handles, borrowed), the space names (NULL lists: the defaults) and the call options. */
+typedef struct cgym_jni_step_args {
+  const cgym_event_t** actions;
+  size_t num_actions;
+  char** observations;
+  size_t num_observations;
+  char** rewards;
+  size_t num_rewards;
+  cgym_call_options_t* options;
+} cgym_jni_step_args;
+/* 0 (with a pending exception, *args empty) on failure (jni_env.c). */
+int cgym_jni_step_args_read(JNIEnv* env, jlongArray actions, jobjectArray observation_spaces,
+                            jobjectArray reward_spaces, jboolean has_timeout, jdouble timeout,
+                            cgym_jni_step_args* args);
+void cgym_jni_step_args_free(cgym_jni_step_args* args);
+
 /* Callbacks into Java. */
 /* Enters a callback: the JNIEnv with a fresh local frame, or NULL (error recorded as
  * CGYM_CALLBACK_ERROR). */

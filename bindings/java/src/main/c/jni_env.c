@@ -239,52 +239,62 @@ static void envSetSpace(JNIEnv* env, jclass cls, jlong handle, jint which, jstri
   cgym_jni_failed(env, status);
 }
 
-static jlong envStep(JNIEnv* env, jclass cls, jlong handle, jlongArray actions,
-                     jobjectArray observation_spaces, jobjectArray reward_spaces,
-                     jboolean has_timeout, jdouble timeout) {
-  cgym_step_result_t* result = NULL;
-  const cgym_event_t** events = NULL;
+int cgym_jni_step_args_read(JNIEnv* env, jlongArray actions, jobjectArray observation_spaces,
+                            jobjectArray reward_spaces, jboolean has_timeout, jdouble timeout,
+                            cgym_jni_step_args* args) {
   jlong* handles = NULL;
-  jsize num_actions = 0, i;
-  char** observations = NULL;
-  char** rewards = NULL;
-  size_t num_observations = 0, num_rewards = 0;
-  cgym_call_options_t* options = NULL;
+  jsize i;
   int ok;
-  cgym_status_t status;
-  (void)cls;
+  memset(args, 0, sizeof(*args));
   if (actions != NULL) {
-    num_actions = (*env)->GetArrayLength(env, actions);
-    handles = (jlong*)calloc((size_t)num_actions + 1, sizeof(jlong));
-    events = (const cgym_event_t**)calloc((size_t)num_actions + 1, sizeof(cgym_event_t*));
-    if (handles == NULL || events == NULL) {
+    args->num_actions = (size_t)(*env)->GetArrayLength(env, actions);
+    handles = (jlong*)calloc(args->num_actions + 1, sizeof(jlong));
+    args->actions = (const cgym_event_t**)calloc(args->num_actions + 1, sizeof(cgym_event_t*));
+    if (handles == NULL || args->actions == NULL) {
       free(handles);
-      free((void*)events);
+      cgym_jni_step_args_free(args);
       cgym_jni_throw_code(env, CGYM_RESOURCE_EXHAUSTED, "out of memory");
       return 0;
     }
-    (*env)->GetLongArrayRegion(env, actions, 0, num_actions, handles);
-    for (i = 0; i < num_actions; ++i) events[i] = PTR(const cgym_event_t, handles[i]);
+    (*env)->GetLongArrayRegion(env, actions, 0, (jsize)args->num_actions, handles);
+    for (i = 0; i < (jsize)args->num_actions; ++i) {
+      args->actions[i] = PTR(const cgym_event_t, handles[i]);
+    }
     free(handles);
   }
   /* NULL lists mean "the default spaces"; an empty Java array is an empty list, which
    * cgym_jni_utf8_array makes non-NULL. */
-  observations = cgym_jni_utf8_array(env, observation_spaces, &num_observations, NULL, &ok);
-  if (ok) rewards = cgym_jni_utf8_array(env, reward_spaces, &num_rewards, NULL, &ok);
-  if (ok) ok = cgym_jni_call_options(env, has_timeout, timeout, &options);
-  if (!ok) {
-    cgym_jni_free_array(observations, num_observations);
-    cgym_jni_free_array(rewards, num_rewards);
-    free((void*)events);
+  args->observations =
+      cgym_jni_utf8_array(env, observation_spaces, &args->num_observations, NULL, &ok);
+  if (ok) args->rewards = cgym_jni_utf8_array(env, reward_spaces, &args->num_rewards, NULL, &ok);
+  if (ok) ok = cgym_jni_call_options(env, has_timeout, timeout, &args->options);
+  if (!ok) cgym_jni_step_args_free(args);
+  return ok;
+}
+
+void cgym_jni_step_args_free(cgym_jni_step_args* args) {
+  cgym_call_options_free(args->options);
+  cgym_jni_free_array(args->observations, args->num_observations);
+  cgym_jni_free_array(args->rewards, args->num_rewards);
+  free((void*)args->actions);
+  memset(args, 0, sizeof(*args));
+}
+
+static jlong envStep(JNIEnv* env, jclass cls, jlong handle, jlongArray actions,
+                     jobjectArray observation_spaces, jobjectArray reward_spaces,
+                     jboolean has_timeout, jdouble timeout) {
+  cgym_step_result_t* result = NULL;
+  cgym_jni_step_args args;
+  cgym_status_t status;
+  (void)cls;
+  if (!cgym_jni_step_args_read(env, actions, observation_spaces, reward_spaces, has_timeout,
+                               timeout, &args)) {
     return 0;
   }
-  status = cgym_step(PTR(cgym_env_t, handle), events, (size_t)num_actions,
-                     (const char* const*)observations, num_observations,
-                     (const char* const*)rewards, num_rewards, options, &result);
-  cgym_call_options_free(options);
-  cgym_jni_free_array(observations, num_observations);
-  cgym_jni_free_array(rewards, num_rewards);
-  free((void*)events);
+  status = cgym_step(PTR(cgym_env_t, handle), args.actions, args.num_actions,
+                     (const char* const*)args.observations, args.num_observations,
+                     (const char* const*)args.rewards, args.num_rewards, args.options, &result);
+  cgym_jni_step_args_free(&args);
   if (cgym_jni_failed(env, status)) return 0;
   return HANDLE(result);
 }

@@ -36,43 +36,18 @@ static jlong stepQueueSize(JNIEnv* env, jclass cls, jlong queue) {
 static void stepSubmit(JNIEnv* env, jclass cls, jlong queue, jlong handle, jlongArray actions,
                        jobjectArray observation_spaces, jobjectArray reward_spaces,
                        jboolean has_timeout, jdouble timeout, jlong tag) {
-  const cgym_event_t** events = NULL;
-  jlong* handles = NULL;
-  jsize num_actions = 0, i;
-  char** observations = NULL;
-  char** rewards = NULL;
-  size_t num_observations = 0, num_rewards = 0;
-  cgym_call_options_t* options = NULL;
-  int ok;
+  cgym_jni_step_args args;
   (void)cls;
-  if (actions != NULL) {
-    num_actions = (*env)->GetArrayLength(env, actions);
-    handles = (jlong*)calloc((size_t)num_actions + 1, sizeof(jlong));
-    events = (const cgym_event_t**)calloc((size_t)num_actions + 1, sizeof(cgym_event_t*));
-    if (handles == NULL || events == NULL) {
-      free(handles);
-      free((void*)events);
-      cgym_jni_throw_code(env, CGYM_RESOURCE_EXHAUSTED, "out of memory");
-      return;
-    }
-    (*env)->GetLongArrayRegion(env, actions, 0, num_actions, handles);
-    for (i = 0; i < num_actions; ++i) events[i] = PTR(const cgym_event_t, handles[i]);
-    free(handles);
+  if (!cgym_jni_step_args_read(env, actions, observation_spaces, reward_spaces, has_timeout,
+                               timeout, &args)) {
+    return;
   }
-  observations = cgym_jni_utf8_array(env, observation_spaces, &num_observations, NULL, &ok);
-  if (ok) rewards = cgym_jni_utf8_array(env, reward_spaces, &num_rewards, NULL, &ok);
-  if (ok) ok = cgym_jni_call_options(env, has_timeout, timeout, &options);
-  if (ok) {
-    cgym_jni_failed(
-        env,
-        cgym_step_submit(PTR(cgym_step_queue_t, queue), PTR(cgym_env_t, handle), events,
-                         (size_t)num_actions, (const char* const*)observations, num_observations,
-                         (const char* const*)rewards, num_rewards, options, (uint64_t)tag));
-  }
-  cgym_call_options_free(options);
-  cgym_jni_free_array(observations, num_observations);
-  cgym_jni_free_array(rewards, num_rewards);
-  free((void*)events);
+  cgym_jni_failed(
+      env, cgym_step_submit(PTR(cgym_step_queue_t, queue), PTR(cgym_env_t, handle), args.actions,
+                            args.num_actions, (const char* const*)args.observations,
+                            args.num_observations, (const char* const*)args.rewards,
+                            args.num_rewards, args.options, (uint64_t)tag));
+  cgym_jni_step_args_free(&args);
 }
 
 /* The next completed step's result (owned), its tag in tag[0]; 0 with an exception. */
