@@ -20,15 +20,14 @@ struct cgym_options {
 };
 
 struct cgym_env {
-  // Closes the env; with a step in flight, abandons it first (its queue reports it CANCELLED).
-  ~cgym_env() {
-    if (queue) queue->abandon(env.get());
-  }
+  // Closes the env; with a step in flight, abandons it first (its queue reports it CANCELLED
+  // and forgets this handle). Defined with cgym_step_queue (vector.cc).
+  ~cgym_env();
   std::unique_ptr<cgym::client::Env> env;
   std::string serviceVersion, compilerVersion;
   bool versionsKnown = false;
   // Set while a step of this env is in a cgym_step_queue: the env is the queue's until then.
-  cgym::client::StepQueue* queue = nullptr;
+  cgym_step_queue_t* queue = nullptr;
   // Owned by a cgym_vec_env (cgym_vec_env_at()): cgym_env_free() leaves it alone.
   bool borrowed = false;
 };

@@ -23,6 +23,13 @@ struct cgym_step_queue {
   std::unordered_map<const client::Env*, cgym_env_t*> envs;
 };
 
+cgym_env::~cgym_env() {
+  if (queue) {
+    queue->queue.abandon(env.get());
+    queue->envs.erase(env.get());
+  }
+}
+
 struct cgym_vec_env {
   std::vector<std::unique_ptr<cgym_env>> envs;
   std::unique_ptr<client::VecEnv> vec;
@@ -187,7 +194,7 @@ cgym_status_t cgym_step_submit(cgym_step_queue_t* queue, cgym_env_t* env,
     CGYM_RETURN_IF_ERROR(
         spaceNames(reward_spaces, num_reward_spaces, "reward_spaces[i]", &options.reward_spaces));
     CGYM_RETURN_IF_ERROR(queue->queue.submit(env->env.get(), steps, options, tag));
-    env->queue = &queue->queue;
+    env->queue = queue;
     queue->envs[env->env.get()] = env;
     return Status::OK();
   });
@@ -319,6 +326,12 @@ cgym_status_t cgym_vec_env_step(cgym_vec_env_t* vec, const int64_t* actions, siz
   return guard([&]() -> Status {
     CGYM_RETURN_IF_ERROR(requireVec(vec));
     if (num_actions > 0) CGYM_CHECK_ARG(actions);
+    // Checked before the actions are read: there may be fewer of them than num_actions says.
+    if (num_actions != vec->envs.size()) {
+      return Status(StatusCode::kInvalidArgument, "Expected " + std::to_string(vec->envs.size()) +
+                                                      " actions (one per env), got " +
+                                                      std::to_string(num_actions));
+    }
     const double timeout = callTimeout(call_options);
     CGYM_RETURN_IF_ERROR(checkSeconds("The step timeout", timeout));
     return vec->vec->step(std::vector<int64_t>(actions, actions + num_actions), timeout);
