@@ -89,6 +89,11 @@ StepOutcome VecEnv::failed(size_t i, const Status& status) const {
   return outcome;
 }
 
+void VecEnv::record(size_t i, StepOutcome outcome) {
+  results_[i] = outcome.status.ok() ? std::move(outcome) : failed(i, outcome.status);
+  ended_[i] = results_[i]->result.done;
+}
+
 Status VecEnv::resetOne(size_t i, double timeout) {
   ResetOptions options;
   options.timeout = timeout;
@@ -141,8 +146,7 @@ Status VecEnv::step(const std::vector<int64_t>& actions, double timeout) {
       // It would run at submit anyway: the queue's bookkeeping would only add to it.
       StepOutcome outcome;
       outcome.status = envs_[i]->step(action, &outcome.result, options);
-      results_[i] = outcome.status.ok() ? std::move(outcome) : failed(i, outcome.status);
-      ended_[i] = results_[i]->result.done;
+      record(i, std::move(outcome));
       continue;
     }
     const Status submitted = queue_.submit(envs_[i], {action}, options, i);
@@ -157,13 +161,7 @@ Status VecEnv::step(const std::vector<int64_t>& actions, double timeout) {
   while (queue_.size() > 0) {
     StepQueue::Completed done;
     CGYM_RETURN_IF_ERROR(queue_.next(std::numeric_limits<double>::infinity(), &done));
-    const size_t i = static_cast<size_t>(done.tag);
-    if (done.outcome.status.ok()) {
-      results_[i] = std::move(done.outcome);
-    } else {
-      results_[i] = failed(i, done.outcome.status);
-    }
-    ended_[i] = results_[i]->result.done;
+    record(static_cast<size_t>(done.tag), std::move(done.outcome));
   }
   if (mode_ == AutoresetMode::kSameStep) {
     for (size_t i = 0; i < envs_.size(); ++i) {

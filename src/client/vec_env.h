@@ -52,6 +52,8 @@ class VecEnv {
  private:
   // Resets env i now; its outcome is the reset's (or the error's).
   Status resetOne(size_t i, double timeout);
+  // Keeps env i's step outcome (a failed one as failed() makes it) and whether it ended.
+  void record(size_t i, StepOutcome outcome);
   // The outcome of a step that failed with `status`: the episode is over.
   StepOutcome failed(size_t i, const Status& status) const;
 
