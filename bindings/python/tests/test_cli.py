@@ -72,6 +72,10 @@ def run_cli(cli_env, *args, cwd=None, timeout=TIMEOUT) -> subprocess.CompletedPr
     )
 
 
+# What replay reports when an optimised program does not behave as the original.
+SEMANTICS_FAILURES = ("Runtime error", "Wrong output", "Execution timeout")
+
+
 def table_rows(stdout: str) -> dict[str, list[str]]:
     """The cells of the table rows of stdout whose first cell is a benchmark URI or
     "geometric mean" (the first line of each row)."""
@@ -295,6 +299,24 @@ def test_replay_passes_and_fails_on_a_corrupted_reward(cli_env, random_search_cs
     assert "1 of 2 states failed validation" in result.stderr
 
 
+def test_replay_reports_a_miscompiled_program(cli_env, inproc_env, tmp_path):
+    """A commandline that LLVM 16 miscompiles fibonacci with replays to its reward, and replay
+    says the program no longer runs as the original did."""
+    env = inproc_env
+    env.reset(benchmark=FIBONACCI)
+    for action in ("-newgvn", "-dse", "-newgvn"):
+        env.step(action)
+    state = env.state
+    states_csv = tmp_path / "miscompiled.csv"
+    states_csv.write_text(cgym.states_to_csv([state]))
+    result = run_cli(cli_env, "replay", "--endpoint", "inproc", states_csv)
+    assert result.returncode == 1, result.stdout + result.stderr
+    recorded, replayed, status = table_rows(result.stdout)[FIBONACCI]
+    assert recorded == replayed == f"{state.reward:.6f}"
+    assert status.startswith("Runtime error")
+    assert "1 of 1 states failed validation" in result.stderr
+
+
 def test_unknown_benchmark_exits_1(cli_env, tmp_path):
     result = run_cli(
         cli_env, "random-search", "--steps", 5, "benchmark://cgym-v0/no_such_program", cwd=tmp_path
@@ -414,8 +436,16 @@ def test_ctrl_c_keeps_the_results(cli_env, tmp_path, inproc_env, signum, exit_co
         o0, oz, ic = instruction_counts(inproc_env, state)
         assert state.reward == pytest.approx((o0 - ic) / max(o0 - oz, 1), abs=1e-9)
         assert int(rows[state.benchmark][4]) > 0  # steps were taken
+    # The kept states replay to their recorded rewards. Their programs need not run: a random
+    # search may keep a sequence that LLVM 16 miscompiles (e.g. -newgvn -dse -newgvn breaks
+    # fibonacci), which replay rightly reports as a semantics failure, not a lost result.
     result = run_cli(cli_env, "replay", "--endpoint", "inproc", output)
-    assert result.returncode == 0, result.stdout + result.stderr
+    replayed = table_rows(result.stdout)
+    for state in states:
+        recorded, reward, status = replayed[state.benchmark]
+        assert recorded == reward == f"{state.reward:.6f}", result.stdout + result.stderr
+        assert status == "ok" or status.startswith(SEMANTICS_FAILURES), result.stdout + result.stderr
+    assert result.returncode == (0 if all(r[2] == "ok" for r in replayed.values()) else 1)
 
 
 def test_serve(cli_env, tmp_path):
