@@ -443,8 +443,9 @@ def test_ctrl_c_keeps_the_results(cli_env, tmp_path, inproc_env, signum, exit_co
     replayed = table_rows(result.stdout)
     for state in states:
         recorded, reward, status = replayed[state.benchmark]
-        assert recorded == reward == f"{state.reward:.6f}", result.stdout + result.stderr
-        assert status == "ok" or status.startswith(SEMANTICS_FAILURES), result.stdout + result.stderr
+        report = result.stdout + result.stderr
+        assert recorded == reward == f"{state.reward:.6f}", report
+        assert status == "ok" or status.startswith(SEMANTICS_FAILURES), report
     assert result.returncode == (0 if all(r[2] == "ok" for r in replayed.values()) else 1)
 
 
