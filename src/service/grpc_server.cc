@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "compiler_gym_service.grpc.pb.h"
+#include "service/server_limits.h"
 
 namespace cgym {
 
@@ -234,10 +235,8 @@ std::unique_ptr<grpc::Server> GrpcServer::build(const GrpcServerOptions& options
   grpc::ServerBuilder builder;
   builder.RegisterService(impl_.get());
   builder.RegisterService(health_.get());
-  // The server settings of CompilerGym's C++ runtime (docs/service.md).
-  builder.SetMaxReceiveMessageSize(options.maxReceiveMessageSize);
-  builder.SetMaxSendMessageSize(options.maxSendMessageSize);
-  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
+  // The server settings of CompilerGym's C++ runtime (docs/service.md), and our bounds.
+  applyServerLimits(options, &builder);
   builder.AddChannelArgument(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // gRPC starts a server if any of its addresses binds; we need all of them.
