@@ -74,7 +74,7 @@ extern "C" {
 /* ===================================================================================== */
 
 #define CGYM_VERSION_MAJOR 0
-#define CGYM_VERSION_MINOR 5
+#define CGYM_VERSION_MINOR 6
 #define CGYM_VERSION_PATCH 0
 /** The SONAME suffix: libcgym.so.CGYM_ABI_VERSION. */
 #define CGYM_ABI_VERSION 1
