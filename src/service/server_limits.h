@@ -12,7 +12,8 @@ namespace cgym {
 
 struct GrpcServerOptions;
 
-// Sets the server's resource bounds on `builder`.
+// Sets the server's resource bounds on `builder`, and starts (once per process) a thread that
+// gives memory freed after a burst back to the system.
 void applyServerLimits(const GrpcServerOptions& options, grpc::ServerBuilder* builder);
 
 }  // namespace cgym
