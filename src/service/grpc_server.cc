@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,6 +17,7 @@
 #include <mutex>
 
 #include "compiler_gym_service.grpc.pb.h"
+#include "service/auth.h"
 #include "service/server_limits.h"
 
 namespace cgym {
@@ -34,14 +36,15 @@ grpc::Status toGrpc(const Status& status) {
 // The gRPC adapter: each RPC forwards to the transport-independent ServiceCore.
 class GrpcServer::Impl final : public CompilerGymService::Service {
  public:
-  explicit Impl(ServiceCore& core) : core_(core) {}
+  Impl(ServiceCore& core, const std::string& token) : core_(core), auth_(token) {}
 
   // One override per RPC, each forwarding to the ServiceCore method of the same name.
-#define CGYM_SERVE(Name)                                                                    \
-  grpc::Status Name(grpc::ServerContext*, const Name##Request* request, Name##Reply* reply) \
-      override {                                                                            \
-    const CallCount count(active_);                                                         \
-    return toGrpc(core_.Name(*request, reply));                                             \
+#define CGYM_SERVE(Name)                                                        \
+  grpc::Status Name(grpc::ServerContext* context, const Name##Request* request, \
+                    Name##Reply* reply) override {                              \
+    if (!auth_.allows(*context)) return TokenCheck::denied();                   \
+    const CallCount count(active_);                                             \
+    return toGrpc(core_.Name(*request, reply));                                 \
   }
   CGYM_FOR_EACH_RPC(CGYM_SERVE)
 #undef CGYM_SERVE
@@ -58,6 +61,7 @@ class GrpcServer::Impl final : public CompilerGymService::Service {
     std::atomic<int64_t>& n;
   };
   ServiceCore& core_;
+  const TokenCheck auth_;
 };
 
 // The standard health service (grpc.health.v1.Health), served synchronously. gRPC's default
@@ -69,12 +73,14 @@ class GrpcServer::Health final : public grpc::Service {
  public:
   enum ServingStatus { kServing = 1, kNotServing = 2, kServiceUnknown = 3 };
 
-  Health() {
+  explicit Health(const std::string& token) : auth_(token) {
     using ByteBuffer = grpc::ByteBuffer;
     AddMethod(new grpc::internal::RpcServiceMethod(
         "/grpc.health.v1.Health/Check", grpc::internal::RpcMethod::NORMAL_RPC,
         new grpc::internal::RpcMethodHandler<Health, ByteBuffer, ByteBuffer>(
-            [](Health* self, grpc::ServerContext*, const ByteBuffer* request, ByteBuffer* reply) {
+            [](Health* self, grpc::ServerContext* context, const ByteBuffer* request,
+               ByteBuffer* reply) {
+              if (!self->auth_.allows(*context)) return TokenCheck::denied();
               return self->check(*request, reply);
             },
             this)));
@@ -83,7 +89,17 @@ class GrpcServer::Health final : public grpc::Service {
         new grpc::internal::ServerStreamingHandler<Health, ByteBuffer, ByteBuffer>(
             [](Health* self, grpc::ServerContext* context, const ByteBuffer* request,
                grpc::ServerWriter<ByteBuffer>* writer) {
-              return self->watch(context, *request, writer);
+              if (!self->auth_.allows(*context)) return TokenCheck::denied();
+              // A watch holds a server thread until it ends: a few at once, so that watches
+              // cannot take the threads the service's calls need.
+              if (self->watchers_.fetch_add(1) >= kMaxWatchers) {
+                self->watchers_.fetch_sub(1);
+                return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                    "Too many health watches");
+              }
+              grpc::Status status = self->watch(context, *request, writer);
+              self->watchers_.fetch_sub(1);
+              return status;
             },
             this)));
   }
@@ -191,6 +207,9 @@ class GrpcServer::Health final : public grpc::Service {
     return grpc::Status::OK;
   }
 
+  static constexpr int kMaxWatchers = 4;
+  std::atomic<int> watchers_{0};
+  const TokenCheck auth_;
   std::mutex mutex_;
   std::condition_variable changed_;
   bool shutdown_ = false;
@@ -241,13 +260,20 @@ std::unique_ptr<grpc::Server> GrpcServer::build(const GrpcServerOptions& options
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // gRPC starts a server if any of its addresses binds; we need all of them.
   std::vector<int> ports(addresses.size(), 0);
+  const std::shared_ptr<grpc::ServerCredentials> credentials = serverCredentials(options);
+  bool anyUnixSocket = false;
   for (size_t i = 0; i < addresses.size(); ++i) {
     const bool unixSocket = addresses[i].rfind("unix:", 0) == 0;
-    builder.AddListeningPort(addresses[i], grpc::InsecureServerCredentials(),
-                             unixSocket ? nullptr : &ports[i]);
+    builder.AddListeningPort(addresses[i], credentials, unixSocket ? nullptr : &ports[i]);
     if (unixSocket) ports[i] = -1;
+    anyUnixSocket |= unixSocket;
   }
+  // Only this user may connect to a Unix socket: bind(), in BuildAndStart, creates it with
+  // mode 0777 & ~umask, so the umask is 0177 (socket 0600) meanwhile. The umask is the
+  // process's: a file another thread creates meanwhile gets no more than 0600 either.
+  const mode_t previousUmask = anyUnixSocket ? umask(0177) : 0;
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (anyUnixSocket) umask(previousUmask);
   for (int port : ports) {
     if (port == 0) return nullptr;  // the server shuts down as it is destroyed
   }
@@ -258,8 +284,8 @@ std::unique_ptr<grpc::Server> GrpcServer::build(const GrpcServerOptions& options
 Status GrpcServer::start(ServiceCore& core, const GrpcServerOptions& options,
                          std::unique_ptr<GrpcServer>* out) {
   std::unique_ptr<GrpcServer> server(new GrpcServer());
-  server->impl_ = std::make_unique<Impl>(core);
-  server->health_ = std::make_unique<Health>();
+  server->impl_ = std::make_unique<Impl>(core, options.token);
+  server->health_ = std::make_unique<Health>(options.token);
   // Our own health service replaces gRPC's (see Health).
   grpc::EnableDefaultHealthCheckService(false);
 
@@ -292,11 +318,14 @@ Status GrpcServer::start(ServiceCore& core, const GrpcServerOptions& options,
     }
     server->target_ = "localhost:" + std::to_string(selectedPort);
   } else {
-    description = options.host + ":" + std::to_string(options.port);
+    // A bare IPv6 address ("::1") is bracketed, as a gRPC address needs it.
+    const bool bareIpv6 = options.host.find(':') != std::string::npos && options.host[0] != '[';
+    const std::string host = bareIpv6 ? "[" + options.host + "]" : options.host;
+    description = host + ":" + std::to_string(options.port);
     server->server_ = server->build(options, {description}, &selectedPort);
-    const bool wildcard = options.host == "0.0.0.0" || options.host == "[::]";
+    const bool wildcard = host == "0.0.0.0" || host == "[::]";
     server->target_ =
-        (wildcard ? std::string("localhost") : options.host) + ":" + std::to_string(selectedPort);
+        (wildcard ? std::string("localhost") : host) + ":" + std::to_string(selectedPort);
   }
   if (!server->server_) {
     return Status(StatusCode::kUnavailable, "Failed to listen on " + description);

@@ -25,6 +25,18 @@ struct GrpcServerOptions {
   // Message size limits in bytes; -1 is unlimited, as in CompilerGym.
   int maxReceiveMessageSize = -1;
   int maxSendMessageSize = -1;
+  // When set, every call (CompilerGymService and grpc.health.v1.Health) must carry the gRPC
+  // metadata "authorization: Bearer <token>", or fails with UNAUTHENTICATED.
+  std::string token;
+  // TLS: the server's certificate chain and private key (PEM text, both or neither). Without
+  // them the server speaks plaintext.
+  std::string tlsCertChain;
+  std::string tlsPrivateKey;
+  // PEM CA certificates (TLS only): clients must present a certificate signed by one of them.
+  std::string tlsClientCa;
+  // Lets a host that is not loopback be served without TLS, or without a token or client
+  // certificates (see exposureError() in service/auth.h, which runService() applies).
+  bool insecure = false;
 };
 
 // A gRPC server serving the CompilerGymService protocol (and the standard health service)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "service/service_main.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -20,9 +22,11 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "common/logging.h"
+#include "service/auth.h"
 #include "service/grpc_server.h"
 
 namespace cgym::runtime {
@@ -76,6 +80,118 @@ bool writeFileAtomically(const fs::path& dir, const std::string& name,
   return !ec;
 }
 
+// Creates `dir` and its missing parents, each mode 0700: a working directory holds the service's
+// socket, logs and sessions' files, which are no other user's business. A directory that exists
+// already is left as it is.
+void createPrivateDirectories(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return;
+  const fs::path parent = dir.parent_path();
+  if (!parent.empty() && parent != dir) createPrivateDirectories(parent);
+  if (mkdir(dir.c_str(), 0700) == 0) {
+    chmod(dir.c_str(), 0700);  // exactly 0700, whatever the umask
+  } else if (errno != EEXIST) {
+    throw fs::filesystem_error("cannot create directory", dir,
+                               std::error_code(errno, std::generic_category()));
+  }
+  if (!fs::is_directory(dir, ec)) {
+    throw fs::filesystem_error("not a directory", dir,
+                               std::make_error_code(std::errc::not_a_directory));
+  }
+}
+
+// The value of environment variable `name`, which is then removed from the environment (so
+// that the processes that sessions start do not inherit it).
+std::optional<std::string> takeEnv(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value) return std::nullopt;
+  std::string copy = value;
+  unsetenv(name);
+  return copy;
+}
+
+// Reads the file that flag `flag` names into `contents`; or an error message naming both.
+bool readFlagFile(const std::string& flag, const std::string& path, std::string* contents,
+                  std::string* error) {
+  // Tokens and certificates are small; the bound keeps a path like /dev/zero from hanging us.
+  constexpr size_t kMaxBytes = 16 << 20;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat info {};
+  int err = fd < 0 ? errno : fstat(fd, &info) != 0 ? errno : S_ISDIR(info.st_mode) ? EISDIR : 0;
+  contents->clear();
+  char buffer[8192];
+  while (err == 0) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) err = errno;
+    if (n <= 0) break;
+    contents->append(buffer, static_cast<size_t>(n));
+    if (contents->size() > kMaxBytes) err = EFBIG;
+  }
+  if (fd >= 0) close(fd);
+  if (err != 0) {
+    *error = "cannot read " + flag + " '" + path + "': " + std::strerror(err);
+    return false;
+  }
+  return true;
+}
+
+// The token and the TLS files of the flags into `options`; or an error message.
+bool readCredentials(const std::string& tokenFile, const std::optional<std::string>& envToken,
+                     const std::string& tlsCert, const std::string& tlsKey,
+                     const std::string& tlsClientCa, GrpcServerOptions* options,
+                     std::string* error) {
+  std::string source;
+  if (!tokenFile.empty()) {
+    std::string contents;
+    if (!readFlagFile("--token_file", tokenFile, &contents, error)) return false;
+    options->token = contents.substr(0, contents.find('\n'));
+    options->token.erase(options->token.find_last_not_of(" \t\r\f\v") + 1);
+    source = "--token_file '" + tokenFile + "'";
+  } else if (envToken) {
+    options->token = *envToken;
+    source = "CGYM_SERVICE_TOKEN";
+  }
+  if (!source.empty() && options->token.empty()) {
+    *error = "the token in " + source + " is empty";
+    return false;
+  }
+  for (const char c : options->token) {
+    // It travels in an HTTP/2 header as "Bearer TOKEN".
+    if (c < 0x21 || c > 0x7E) {
+      *error = "the token in " + source + " must be printable ASCII without spaces";
+      return false;
+    }
+  }
+  if (tlsCert.empty() != tlsKey.empty()) {
+    *error = "--tls_cert and --tls_key go together: give both or neither";
+    return false;
+  }
+  if (!tlsClientCa.empty() && tlsCert.empty()) {
+    *error = "--tls_client_ca needs --tls_cert and --tls_key";
+    return false;
+  }
+  if (tlsCert.empty()) return true;
+  if (!readFlagFile("--tls_cert", tlsCert, &options->tlsCertChain, error) ||
+      !readFlagFile("--tls_key", tlsKey, &options->tlsPrivateKey, error) ||
+      (!tlsClientCa.empty() &&
+       !readFlagFile("--tls_client_ca", tlsClientCa, &options->tlsClientCa, error))) {
+    return false;
+  }
+  // gRPC only says that it cannot listen when given something else: say which file is wrong.
+  const auto expect = [&](const std::string& contents, const char* marker, const char* flag,
+                          const std::string& path, const char* what) {
+    if (contents.find(marker) != std::string::npos) return true;
+    *error = std::string(flag) + " '" + path + "' holds no PEM " + what;
+    return false;
+  };
+  return expect(options->tlsCertChain, "-----BEGIN CERTIFICATE-----", "--tls_cert", tlsCert,
+                "certificate") &&
+         expect(options->tlsPrivateKey, "PRIVATE KEY-----", "--tls_key", tlsKey, "private key") &&
+         (tlsClientCa.empty() || expect(options->tlsClientCa, "-----BEGIN CERTIFICATE-----",
+                                        "--tls_client_ca", tlsClientCa, "certificate"));
+}
+
 fs::path makeTempWorkingDirectory() {
   std::string pattern = (fs::temp_directory_path() / "compiler_gym-service-XXXXXX").string();
   if (!mkdtemp(pattern.data())) {
@@ -109,9 +225,12 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   // A stop asked before this point is not for this run; one asked later (even before port.txt
   // is written, which is when a caller knows the service runs) is.
   const uint64_t stopsBefore = stopRequests.load();
+  // A managed launch (src/client/launch.cc) passes its socket and token in these variables.
+  const std::optional<std::string> envHost = takeEnv("CGYM_SERVICE_HOST");
+  const std::optional<std::string> envToken = takeEnv("CGYM_SERVICE_TOKEN");
   std::string workingDir;
   std::string port = "0";
-  std::string host = "localhost";
+  std::string host = envHost && !envHost->empty() ? *envHost : "localhost";
   std::string logDir;
   bool alsoLogToStderr = false;
   bool logToStderr = false;
@@ -120,17 +239,20 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   int64_t maxMessageBytes = -1;
   uint64_t cacheMaxBytes = BenchmarkCache::kDefaultMaxSizeInBytes;
   size_t maxSessions = 0;
+  std::string tokenFile, tlsCert, tlsKey, tlsClientCa;
+  bool insecure = false;
 
   CLI::App app(usage.empty() ? "A CompilerGym service." : usage);
   app.allow_extras();
   app.add_option("--working_dir", workingDir,
-                 "Directory for port.txt, pid.txt and logs/; created if missing. Default: a new "
-                 "temporary directory");
+                 "Directory for port.txt, pid.txt and logs/; created (0700) if missing. Default: a "
+                 "new temporary directory");
   app.add_option("--port", port, "Port to listen on; 0 picks a free port")->capture_default_str();
   app.add_option("--host", host,
                  "Address to listen on: localhost (loopback only, 127.0.0.1 and ::1), an "
-                 "address, 0.0.0.0 for all, or unix:PATH")
-      ->capture_default_str();
+                 "address, 0.0.0.0 for all, or unix:PATH (created 0600). Default: "
+                 "$CGYM_SERVICE_HOST, else localhost. A host that is not loopback needs TLS and "
+                 "a token or client certificates, or --insecure");
   app.add_option("--log_dir", logDir, "Directory for log files. Default: WORKING_DIR/logs");
   app.add_flag("--alsologtostderr", alsoLogToStderr, "Also write log messages to stderr");
   app.add_flag("--logtostderr", logToStderr, "Write log messages to stderr");
@@ -143,6 +265,16 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
       ->capture_default_str();
   app.add_option("--max_sessions", maxSessions, "Most live sessions; 0 is unlimited")
       ->capture_default_str();
+  app.add_option("--token_file", tokenFile,
+                 "File whose first line is the token every call must carry as gRPC metadata "
+                 "\"authorization: Bearer TOKEN\". Default: $CGYM_SERVICE_TOKEN, else no token");
+  app.add_option("--tls_cert", tlsCert, "PEM certificate chain: serve TLS (with --tls_key)");
+  app.add_option("--tls_key", tlsKey, "PEM private key of --tls_cert");
+  app.add_option("--tls_client_ca", tlsClientCa,
+                 "PEM CA certificates: clients must present a certificate they signed");
+  app.add_flag("--insecure", insecure,
+               "Serve a host that is not loopback without TLS, or without a token or client "
+               "certificates");
 
   std::vector<std::string> args = normalizeArgs(argc, argv);
   std::reverse(args.begin(), args.end());  // CLI11 takes its arguments reversed.
@@ -179,6 +311,24 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   }
   (void)logBufLevel;
 
+  GrpcServerOptions serverOptions;
+  serverOptions.host = host;
+  serverOptions.port = portNumber;
+  serverOptions.maxReceiveMessageSize = static_cast<int>(maxMessageBytes);
+  serverOptions.maxSendMessageSize = static_cast<int>(maxMessageBytes);
+  serverOptions.insecure = insecure;
+  std::string credentialsError;
+  if (!readCredentials(tokenFile, envToken, tlsCert, tlsKey, tlsClientCa, &serverOptions,
+                       &credentialsError)) {
+    std::cerr << "ERROR: " << credentialsError << std::endl;
+    return 1;
+  }
+  const std::string refusal = exposureError(serverOptions);
+  if (!refusal.empty()) {
+    std::cerr << "ERROR: " << refusal << std::endl;
+    return 1;
+  }
+
   // Block the stop signals in every thread (gRPC's threads inherit this mask) and take them
   // with sigwait below: no async-signal-unsafe work in a handler, and a second SIGTERM is
   // harmless.
@@ -201,9 +351,9 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
   fs::path wd;
   try {
     wd = workingDir.empty() ? makeTempWorkingDirectory() : fs::path(workingDir);
-    fs::create_directories(wd);
+    createPrivateDirectories(wd);
     const fs::path logs = logDir.empty() ? wd / "logs" : fs::path(logDir);
-    fs::create_directories(logs);
+    createPrivateDirectories(logs);
     const std::string program = fs::path(argc > 0 && argv[0] ? argv[0] : "service").filename();
     configureLogging(logs, program, verbosity, alsoLogToStderr || logToStderr);
   } catch (const std::exception& e) {
@@ -225,11 +375,14 @@ int runService(const SessionFactory& factory, int argc, const char* const* argv,
     return 1;
   }
 
-  GrpcServerOptions serverOptions;
-  serverOptions.host = host;
-  serverOptions.port = portNumber;
-  serverOptions.maxReceiveMessageSize = static_cast<int>(maxMessageBytes);
-  serverOptions.maxSendMessageSize = static_cast<int>(maxMessageBytes);
+  if (servesInsecurely(serverOptions)) {
+    const std::string warning =
+        "Serving " + host + " with --insecure: " +
+        (serverOptions.tlsCertChain.empty() ? "in plaintext" : "without a token") +
+        ", anyone who can reach it can use it";
+    logger().warn("{}", warning);
+    if (!alsoLogToStderr && !logToStderr) std::cerr << "WARNING: " << warning << std::endl;
+  }
   std::unique_ptr<GrpcServer> server;
   Status started = GrpcServer::start(*core, serverOptions, &server);
   if (!started.ok()) {

@@ -15,8 +15,12 @@ namespace cgym::runtime {
 //   port.txt and pid.txt written atomically into DIR once the server listens
 //   exit 0 after SIGTERM with no sessions left, 6 with sessions left, 1 on bad arguments.
 // It accepts glog's flags that CompilerGym's client passes (--alsologtostderr, -v=N,
-// --logbuflevel=N, --log_dir=DIR) and, beyond CompilerGym: --host (default loopback),
-// --max_message_bytes, --benchmark_cache_max_bytes, --max_sessions. Run with --help for all.
+// --logbuflevel=N, --log_dir=DIR) and, beyond CompilerGym: --host (default $CGYM_SERVICE_HOST,
+// else loopback), --max_message_bytes, --benchmark_cache_max_bytes, --max_sessions, and who may
+// connect: --token_file (default $CGYM_SERVICE_TOKEN; both variables are removed from the
+// environment once read), --tls_cert, --tls_key, --tls_client_ca, --insecure. A host that is
+// not loopback needs TLS and a token or client certificates, or --insecure. The working
+// directory and logs/ are created 0700, a Unix socket 0600. Run with --help for all.
 // Returns the process exit code.
 int runService(const SessionFactory& factory, int argc, const char* const* argv,
                const std::string& usage = "");
