@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "example_session.h"
 
+#include "common/text.h"
+
 namespace cgym::example {
 
 using namespace compiler_gym;
@@ -62,7 +64,8 @@ Status ExampleSession::computeObservation(const ObservationSpace& space, Event& 
     observation.set_double_value(0);
   } else {
     // Unreachable through the service, which checks indices; CompilerGym aborts here.
-    return Status(StatusCode::kInvalidArgument, "Unknown observation space: " + space.name());
+    return Status(StatusCode::kInvalidArgument,
+                  "Unknown observation space: " + quoteInput(space.name()));
   }
   return Status::OK();
 }

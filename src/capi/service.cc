@@ -197,7 +197,8 @@ class CSession final : public CompilationSession {
   Status computeObservation(const ObservationSpace& observationSpace, Event& observation) override {
     auto it = def_->observationIndex.find(observationSpace.name());
     if (it == def_->observationIndex.end()) {
-      return Status(StatusCode::kInternal, "Unknown observation space: " + observationSpace.name());
+      return Status(StatusCode::kInternal,
+                    "Unknown observation space: " + quoteInput(observationSpace.name()));
     }
     const int32_t index = it->second;
     clearError();
@@ -271,7 +272,7 @@ Status freeze(const cgym_service_def* def, std::shared_ptr<const FrozenDefinitio
       if (!seen.insert(space.name()).second) {
         return Status(StatusCode::kInvalidArgument, std::string("The service definition has two ") +
                                                         kind + " spaces named '" +
-                                                        truncateForMessage(space.name()) + "'");
+                                                        quoteInput(space.name()) + "'");
       }
     }
     return Status::OK();
@@ -409,8 +410,8 @@ cgym_status_t cgym_service_unregister(const char* name) {
   return guard([&]() -> Status {
     CGYM_CHECK_ARG(name);
     if (!cgym::client::unregisterInProcessService(name)) {
-      return Status(StatusCode::kNotFound,
-                    std::string("No in-process service is registered as '") + name + "'");
+      return Status(StatusCode::kNotFound, std::string("No in-process service is registered as '") +
+                                               cgym::quoteInput(name) + "'");
     }
     return Status::OK();
   });

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <string_view>
+
+#include "common/text.h"
 
 namespace cgym::capi {
 
@@ -108,8 +111,10 @@ Status copyCString(const char* text, const char* what, std::string* out) {
 }
 
 std::string quoted(const std::string& text) {
+  // The bytes quoteInput() keeps, escaped; then the same "... (N bytes)" if cut.
+  const size_t keptBytes = utf8CutPoint(text, kMaxQuotedInputBytes);
   std::string out = "\"";
-  for (const char c : text) {
+  for (const char c : std::string_view(text).substr(0, keptBytes)) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f || c == '"' || c == '\\') {
       char escape[5];
@@ -119,7 +124,9 @@ std::string quoted(const std::string& text) {
       out += c;
     }
   }
-  return out + "\"";
+  out += "\"";
+  if (keptBytes < text.size()) out += cutSuffix(text.size());
+  return out;
 }
 
 // --- Kinds ---------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ Status copyString(const char* data, size_t length, const char* what, std::string
 // Copies a NUL-terminated UTF-8 string that must not be NULL.
 Status copyCString(const char* text, const char* what, std::string* out);
 
-// `text` in double quotes, its control bytes (NUL included) escaped, for an error message.
+// `text` in double quotes, its control bytes (NUL included) escaped, for an error message; as
+// quoteInput() does, at most 200 bytes of it, then "... (N bytes)".
 std::string quoted(const std::string& text);
 
 // --- Kinds -------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "service/service_core.h"
 
+#include <sys/random.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <exception>
 #include <stdexcept>
 #include <unordered_set>
@@ -19,21 +23,69 @@ const char kSetCacheMax[] = "service.benchmark_cache.set_max_size_in_bytes";
 const char kGetCacheMax[] = "service.benchmark_cache.get_max_size_in_bytes";
 const char kGetCacheSize[] = "service.benchmark_cache.get_size_in_bytes";
 
+// The longest error message of session code that reaches the client, in bytes as gRPC sends
+// it. Sessions may quote their inputs (a benchmark URI, a parameter's value) whole. gRPC
+// carries the message percent-encoded in a trailer, and its clients refuse trailers over
+// 8 KiB by default (ours and CompilerGym's allow 512 KiB); 4 KiB leaves room for the rest.
+constexpr size_t kMaxSessionErrorBytes = 4096;
+
+// The size of a byte in a grpc-message trailer: percent-encoded unless printable ASCII.
+size_t encodedSize(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte > 0x7e || byte == '%' ? 3 : 1;
+}
+
 Status sessionNotFound(int64_t id) {
   return Status(StatusCode::kNotFound, "Session not found: " + std::to_string(id));
 }
 
+// The status with its message cut to kMaxSessionErrorBytes encoded (on a UTF-8 character
+// boundary), then "... (N bytes)".
+Status bounded(Status status) {
+  const std::string& message = status.message();
+  size_t end = 0;
+  for (size_t size = 0; end < message.size(); ++end) {
+    size += encodedSize(message[end]);
+    if (size > kMaxSessionErrorBytes) break;
+  }
+  if (end == message.size()) return status;
+  end = utf8CutPoint(message, end);
+  return Status(status.code(), message.substr(0, end) + cutSuffix(message.size()));
+}
+
 // Runs `body`, turning an exception that escapes session code into INTERNAL, as CompilerGym's
-// C++ runtime does, so that a faulty session never takes the service down.
+// C++ runtime does, so that a faulty session never takes the service down. Messages are
+// bounded: gRPC would turn one larger than the client's metadata limit into a transport error.
 template <typename Fn>
 Status guarded(Fn&& body) {
   try {
-    return body();
+    return bounded(body());
   } catch (const std::exception& e) {
-    return Status(StatusCode::kInternal, std::string("Unhandled exception: ") + e.what());
+    return bounded(Status(StatusCode::kInternal, std::string("Unhandled exception: ") + e.what()));
   } catch (...) {
     return Status(StatusCode::kInternal, "Unhandled exception: unknown exception type");
   }
+}
+
+// A uniformly random id in [0, 2^63) from the kernel's CSPRNG: a client cannot guess the id
+// of a session it was not given (ids counting from 0 let any client that can connect step or
+// end the sessions of others).
+int64_t randomSessionId() {
+  uint64_t value = 0;
+  auto* bytes = reinterpret_cast<unsigned char*>(&value);
+  size_t filled = 0;
+  // getrandom() gives up to 256 bytes at once; it is interrupted only while the pool is
+  // not yet initialised, early in boot.
+  for (int attempt = 0; attempt < 100 && filled < sizeof value; ++attempt) {
+    const ssize_t n = ::getrandom(bytes + filled, sizeof value - filled, 0);
+    if (n > 0) {
+      filled += static_cast<size_t>(n);
+    } else if (n < 0 && errno != EINTR) {
+      throw std::runtime_error(std::string("getrandom() failed: ") + std::strerror(errno));
+    }
+  }
+  if (filled < sizeof value) throw std::runtime_error("getrandom() gave no random bytes");
+  return static_cast<int64_t>(value >> 1);
 }
 
 // Spaces are looked up by name (by clients and by CompilerGym), so a name must be unique.
@@ -43,7 +95,7 @@ void rejectDuplicateNames(const std::vector<Space>& spaces, const char* kind) {
   for (const Space& space : spaces) {
     if (!seen.insert(space.name()).second) {
       throw std::invalid_argument(std::string("Duplicate ") + kind + " space name: '" +
-                                  truncateForMessage(space.name()) + "'");
+                                  quoteInput(space.name()) + "'");
     }
   }
 }
@@ -114,9 +166,14 @@ int64_t ServiceCore::registerSession(std::unique_ptr<CompilationSession> session
   auto entry = std::make_shared<SessionEntry>();
   entry->session = std::move(session);
   std::unique_lock<std::shared_mutex> lock(sessionsMutex_);
-  const int64_t id = nextSessionId_++;
-  sessions_.emplace(id, std::move(entry));
-  return id;
+  // Two live sessions of 2^63 possible ids collide with a negligible probability; retrying
+  // keeps ids unique anyway. A bounded loop: each attempt collides with probability
+  // sessions / 2^63.
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    const int64_t id = randomSessionId();
+    if (sessions_.emplace(id, entry).second) return id;
+  }
+  throw std::runtime_error("No free session id");
 }
 
 Status ServiceCore::computeObservations(CompilationSession& session,
@@ -268,7 +325,7 @@ Status ServiceCore::handleBuiltinParameter(const std::string& key, const std::st
       return Status(StatusCode::kInvalidArgument,
                     std::string("Invalid value for ") + kSetCacheMax +
                         ": expected a non-negative integer number of bytes, got '" +
-                        truncateForMessage(value) + "'");
+                        quoteInput(value) + "'");
     }
     cache_->setMaxSizeInBytes(size);
     reply = std::to_string(size);
@@ -294,7 +351,7 @@ Status ServiceCore::SendSessionParameter(const SendSessionParameterRequest& requ
       if (!answer) CGYM_RETURN_IF_ERROR(handleBuiltinParameter(param.key(), param.value(), answer));
       if (!answer) {
         return Status(StatusCode::kInvalidArgument,
-                      "Unknown parameter: " + truncateForMessage(param.key()));
+                      "Unknown parameter: " + quoteInput(param.key()));
       }
       reply->add_reply(std::move(*answer));
     }

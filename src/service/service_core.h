@@ -42,6 +42,11 @@ struct ServiceCoreOptions {
 // calls are serialised by a per-session lock; different sessions run in parallel; the
 // session table is locked only to look up, insert and erase, never while a session runs, so
 // StartSession of one session never waits for another session's init.
+//
+// Session ids are random in [0, 2^63) (not CompilerGym's 0, 1, 2, ...), so that a client
+// reaches only the sessions whose ids it was given. Error messages quote a client's input
+// with quoteInput() (src/common/text.h), and a session's own error message reaches the
+// client cut to 4 KiB as gRPC sends it (percent-encoded).
 class ServiceCore {
  public:
   // Fails (throws std::runtime_error) if the factory cannot make a session to read the
@@ -90,6 +95,8 @@ class ServiceCore {
   // Counts a session being made against maxSessions until releaseSlot().
   Status reserveSlot();
   void releaseSlot();
+  // Gives the session a new random id (see randomSessionId() in the .cc), unique among the
+  // live sessions.
   int64_t registerSession(std::unique_ptr<CompilationSession> session);
   Status computeObservations(CompilationSession& session,
                              const google::protobuf::RepeatedField<int32_t>& indices,
@@ -109,7 +116,6 @@ class ServiceCore {
   // Sessions started or forked but not yet registered, so that maxSessions holds while
   // several inits run at once.
   size_t pendingSessions_ = 0;
-  int64_t nextSessionId_ = 0;
 };
 
 }  // namespace cgym

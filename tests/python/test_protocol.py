@@ -262,16 +262,19 @@ def test_start_session_observations_follow_request_order(service, pb, indices):
         OBSERVATION_CHECKS[index](event)
 
 
-def test_session_ids_start_at_0_and_failures_consume_none(service, pb):
-    """As in CompilerGym: ids count from 0; a failed StartSession does not consume an id."""
-    assert start(service, pb).session_id == 0
+def test_session_ids_are_random_and_failures_leave_no_session(service, pb):
+    """Unlike CompilerGym's 0, 1, 2, ..., ids are random in [0, 2**63), so that a client
+    cannot guess the ids of sessions it was not given."""
+    first = start(service, pb).session_id
     rpc_error(start, service, pb, action_space=3)
     rpc_error(start, service, pb, observation_space=[IR, 9])
     rpc_error(start, service, pb, uri=BAR, program=None)
-    assert start(service, pb).session_id == 1
+    second = start(service, pb).session_id
+    assert 0 <= first < 2**63 and 0 <= second < 2**63
+    assert abs(first - second) > 1
     # Failed starts left no session behind.
-    assert end(service, pb, 0) == 1
-    assert end(service, pb, 1) == 0
+    assert end(service, pb, first) == 1
+    assert end(service, pb, second) == 0
 
 
 @pytest.mark.parametrize("index", [3, -1, 100])
@@ -567,7 +570,6 @@ def test_reserved_and_oneof_fields(pb):
 
 def test_service_decodes_zigzag_actions(service, pb):
     session_id = start(service, pb).session_id
-    assert session_id < 128
     header = b"\x08" + varint(session_id)
     # Event{int64_value: 2} is 28 04 (zigzag): accepted. A service reading plain int64 would
     # see 4 and answer Out-of-range.
@@ -579,10 +581,10 @@ def test_service_decodes_zigzag_actions(service, pb):
 
 
 def test_service_decodes_plain_int64_session_ids(service, pb):
-    ids = [start(service, pb).session_id for _ in range(3)]
-    assert ids[1] == 1, ids
-    # session_id 1 is 08 01 (plain varint). A sint64 reader would see -1 (unknown).
-    raw = raw_call(service, "Step", b"\x08\x01" + b"\x1a\x01\x00")
+    session_id = start(service, pb).session_id
+    # The id as a plain varint. A sint64 reader would see another id (about half of it, or
+    # negative), which names no session.
+    raw = raw_call(service, "Step", b"\x08" + varint(session_id) + b"\x1a\x01\x00")
     assert_hello_world(pb.StepReply.FromString(raw).observation[0])
     error = rpc_error(raw_call, service, "Step", b"\x08\x63")  # 99, not -50.
     assert_status(error, grpc.StatusCode.NOT_FOUND, "Session not found: 99")
@@ -599,7 +601,6 @@ def test_service_decodes_plain_int64_session_ids(service, pb):
 )
 def test_step_accepts_unpacked_observation_space(service, pb, encoding):
     session_id = start(service, pb).session_id
-    assert session_id < 128
     request = b"\x08" + varint(session_id) + encoding
     reply = pb.StepReply.FromString(raw_call(service, "Step", request))
     assert len(reply.observation) == 3

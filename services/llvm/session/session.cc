@@ -44,6 +44,7 @@
 
 #include "benchmarks/benchmarks.h"
 #include "common/subprocess.h"
+#include "common/text.h"
 #include "features/features.h"
 
 namespace cgym::llvm_env {
@@ -106,7 +107,7 @@ Status parseModule(llvm::LLVMContext& context, llvm::StringRef bytes, const std:
     os.flush();
     while (!message.empty() && message.back() == '\n') message.pop_back();
     return Status(StatusCode::kInvalidArgument,
-                  "Failed to parse LLVM bitcode of benchmark " + name + ": " + message);
+                  "Failed to parse LLVM bitcode of benchmark " + quoteInput(name) + ": " + message);
   }
   *out = std::move(module);
   return Status::OK();
@@ -155,8 +156,8 @@ Status parseInt(const std::string& key, const std::string& value, int64_t* out) 
     *out = parsed;
     return Status::OK();
   } catch (const std::exception&) {
-    return Status(StatusCode::kInvalidArgument,
-                  "Invalid value for " + key + ": '" + value + "' is not an integer");
+    return Status(StatusCode::kInvalidArgument, "Invalid value for " + quoteInput(key) + ": '" +
+                                                    quoteInput(value) + "' is not an integer");
   }
 }
 
@@ -784,7 +785,7 @@ Status Session::observe(const std::string& name, Observation* out) {
     observation.kind = Kind::kLexedIr;
     observation.lexedIr = std::move(tokens);
   } else {
-    return Status(StatusCode::kUnimplemented, "Unknown observation space: " + name);
+    return Status(StatusCode::kUnimplemented, "Unknown observation space: " + quoteInput(name));
   }
   return Status::OK();
 }
@@ -959,7 +960,7 @@ Status Session::handleParameter(const std::string& key, const std::string& value
     CGYM_RETURN_IF_ERROR(parseInt(key, value, &n));
     if (n < 1 || n > std::numeric_limits<int>::max()) {
       return Status(StatusCode::kInvalidArgument,
-                    "runtimes_per_observation_count must be >= 1. Received: " + value);
+                    "runtimes_per_observation_count must be >= 1. Received: " + quoteInput(value));
     }
     runtimesPerObservation_ = static_cast<int>(n);
     reply = value;
@@ -968,8 +969,9 @@ Status Session::handleParameter(const std::string& key, const std::string& value
   } else if (key == "llvm.set_warmup_runs_count_per_runtime_observation") {
     CGYM_RETURN_IF_ERROR(parseInt(key, value, &n));
     if (n < 0 || n > std::numeric_limits<int>::max()) {
-      return Status(StatusCode::kInvalidArgument,
-                    "warmup_runs_count_per_runtime_observation must be >= 0. Received: " + value);
+      return Status(
+          StatusCode::kInvalidArgument,
+          "warmup_runs_count_per_runtime_observation must be >= 0. Received: " + quoteInput(value));
     }
     warmupRunsPerRuntimeObservation_ = static_cast<int>(n);
     reply = value;
@@ -978,8 +980,9 @@ Status Session::handleParameter(const std::string& key, const std::string& value
   } else if (key == "llvm.set_buildtimes_per_observation_count") {
     CGYM_RETURN_IF_ERROR(parseInt(key, value, &n));
     if (n < 1 || n > std::numeric_limits<int>::max()) {
-      return Status(StatusCode::kInvalidArgument,
-                    "buildtimes_per_observation_count must be >= 1. Received: " + value);
+      return Status(
+          StatusCode::kInvalidArgument,
+          "buildtimes_per_observation_count must be >= 1. Received: " + quoteInput(value));
     }
     buildtimesPerObservation_ = static_cast<int>(n);
     reply = value;
@@ -988,7 +991,7 @@ Status Session::handleParameter(const std::string& key, const std::string& value
   } else if (key == "llvm.apply_baseline_optimizations") {
     if (value != "-Oz" && value != "-O3") {
       return Status(StatusCode::kInvalidArgument,
-                    "Invalid value for llvm.apply_baseline_optimizations: " + value);
+                    "Invalid value for llvm.apply_baseline_optimizations: " + quoteInput(value));
     }
     // In place, on the session's thread (no time limit, as CompilerGym); unlike CompilerGym
     // the result is verified and the change detected exactly.

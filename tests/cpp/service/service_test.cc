@@ -4,10 +4,19 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <set>
+#include <stdexcept>
 #include <thread>
 
+#include "client/process.h"
+#include "common/text.h"
 #include "compiler_gym_service.grpc.pb.h"
 #include "example_cc/example_session.h"
 #include "grpc_test_util.h"
@@ -157,7 +166,7 @@ TEST_F(ServiceTest, UnknownBenchmarkIsNotFoundUntilAdded) {
   AddBenchmarkReply addReply;
   ASSERT_OK(call(stub(), &CompilerGymService::Stub::AddBenchmark, add, &addReply));
   ASSERT_OK(start("benchmark://test/new", &reply, {}, 0, /*withProgram=*/false));
-  EXPECT_EQ(reply.session_id(), 0);
+  EXPECT_EQ(harness_.core().sessionCount(), 1u);
 }
 
 TEST_F(ServiceTest, BenchmarkWithProgramIsCachedForLaterUriOnlyStarts) {
@@ -165,10 +174,10 @@ TEST_F(ServiceTest, BenchmarkWithProgramIsCachedForLaterUriOnlyStarts) {
   ASSERT_OK(start("benchmark://test/p", &reply));
   EXPECT_TRUE(harness_.core().benchmarkCache().contains("benchmark://test/p"));
   ASSERT_OK(start("benchmark://test/p", &reply, {}, 0, /*withProgram=*/false));
-  EXPECT_EQ(reply.session_id(), 1);
+  EXPECT_EQ(harness_.core().sessionCount(), 2u);
 }
 
-TEST_F(ServiceTest, BadIndicesAreInvalidArgumentAndConsumeNoSessionId) {
+TEST_F(ServiceTest, BadIndicesAreInvalidArgumentAndLeaveNoSession) {
   StartSessionReply reply;
   EXPECT_STATUS(start("benchmark://test/a", &reply, {}, 2), INVALID_ARGUMENT,
                 "Action space index out of range: 2");
@@ -177,7 +186,8 @@ TEST_F(ServiceTest, BadIndicesAreInvalidArgumentAndConsumeNoSessionId) {
   EXPECT_STATUS(start("benchmark://test/a", &reply, {0, 3}), INVALID_ARGUMENT,
                 "Observation space index out of range: 3");
   EXPECT_EQ(harness_.core().sessionCount(), 0u);
-  EXPECT_EQ(startOk(), 0);
+  startOk();
+  EXPECT_EQ(harness_.core().sessionCount(), 1u);
 }
 
 TEST_F(ServiceTest, InitErrorsPropagateVerbatimAndLeaveNoSession) {
@@ -186,7 +196,8 @@ TEST_F(ServiceTest, InitErrorsPropagateVerbatimAndLeaveNoSession) {
   EXPECT_STATUS(start("benchmark://fail-init", &reply), INVALID_ARGUMENT, "init failed");
   EXPECT_EQ(harness_.core().sessionCount(), 0u);
   EXPECT_GT(control().destroyed, destroyedBefore);
-  EXPECT_EQ(startOk(), 0);
+  startOk();
+  EXPECT_EQ(harness_.core().sessionCount(), 1u);
 }
 
 TEST_F(ServiceTest, StartSessionComputesInitialObservationsInOrder) {
@@ -199,10 +210,53 @@ TEST_F(ServiceTest, StartSessionComputesInitialObservationsInOrder) {
   EXPECT_STATUS(start("benchmark://test/a", &reply, {2}), DATA_LOSS, "observation failed");
 }
 
-TEST_F(ServiceTest, SessionIdsCountUpFromZero) {
-  EXPECT_EQ(startOk(), 0);
-  EXPECT_EQ(startOk(), 1);
-  EXPECT_EQ(startOk(), 2);
+// Ids are random (not CompilerGym's 0, 1, 2, ...), so that a client can reach only the
+// sessions it was given: distinct, never sequential, spread over all of [0, 2^63).
+TEST_F(ServiceTest, SessionIdsAreRandomDistinctAndSpreadOverTheRange) {
+  constexpr int kSessions = 256;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < kSessions; ++i) {
+    ids.push_back(startOk());
+    ForkSessionReply forked;
+    ASSERT_OK(fork(ids.back(), &forked));
+    ids.push_back(forked.session_id());
+  }
+  std::set<int64_t> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), ids.size());
+  EXPECT_EQ(harness_.core().sessionCount(), ids.size());
+  // No id follows another: sequential ids, or ids from a counter, would.
+  int64_t previous = -2;
+  for (int64_t id : distinct) {
+    EXPECT_GE(id, 0);
+    EXPECT_NE(id, previous + 1);
+    previous = id;
+  }
+  // Each of the 63 bits is 0 in some id and 1 in another (false for a counter, or for fewer
+  // random bits); for 512 random ids, each fails with probability 2^-511.
+  uint64_t anyOne = 0, anyZero = 0;
+  for (int64_t id : ids) {
+    anyOne |= static_cast<uint64_t>(id);
+    anyZero |= ~static_cast<uint64_t>(id);
+  }
+  EXPECT_EQ(anyOne, (uint64_t{1} << 63) - 1);
+  EXPECT_EQ(anyZero & ((uint64_t{1} << 63) - 1), (uint64_t{1} << 63) - 1);
+  // About half above 2^62 (binomial(512, 1/2): mean 256, sd 11.3; these bounds are 11 sd off).
+  const auto high =
+      std::count_if(ids.begin(), ids.end(), [](int64_t id) { return id >= (int64_t{1} << 62); });
+  EXPECT_GT(high, 128);
+  EXPECT_LT(high, 384);
+}
+
+TEST_F(ServiceTest, SmallIdsReachNoSession) {
+  for (int i = 0; i < 8; ++i) startOk();
+  // A client counting from 0, as ids once did, reaches none of the 8 sessions.
+  for (int64_t id = 0; id < 100; ++id) {
+    StepReply reply;
+    EXPECT_STATUS(step(id, {1}, {}, &reply), NOT_FOUND, "Session not found: " + std::to_string(id));
+    EndSessionReply ended;
+    ASSERT_OK(end(id, &ended));
+    EXPECT_EQ(ended.remaining_sessions(), 8);
+  }
 }
 
 TEST_F(ServiceTest, StepAppliesActionsThenComputesObservations) {
@@ -623,7 +677,7 @@ TEST_F(ExampleServiceTest, EpisodeWithObservationsForkAndOutOfRangeAction) {
   fork.set_session_id(started.session_id());
   ForkSessionReply forked;
   ASSERT_OK(call(harness_.stub(), &CompilerGymService::Stub::ForkSession, fork, &forked));
-  EXPECT_EQ(forked.session_id(), started.session_id() + 1);
+  EXPECT_NE(forked.session_id(), started.session_id());
   EndSessionRequest end;
   EndSessionReply ended;
   end.set_session_id(forked.session_id());
@@ -633,6 +687,223 @@ TEST_F(ExampleServiceTest, EpisodeWithObservationsForkAndOutOfRangeAction) {
   ASSERT_OK(call(harness_.stub(), &CompilerGymService::Stub::EndSession, end, &ended));
   EXPECT_EQ(ended.remaining_sessions(), 0);
 }
+
+// --- Error messages never echo unbounded input ------------------------------------------
+
+TEST(QuoteInputTest, KeepsAtMost200BytesThenTheSize) {
+  EXPECT_EQ(quoteInput(""), "");
+  EXPECT_EQ(quoteInput("unknown.key"), "unknown.key");
+  EXPECT_EQ(quoteInput(std::string(200, 'k')), std::string(200, 'k'));
+  EXPECT_EQ(quoteInput(std::string(201, 'k')), std::string(200, 'k') + "... (201 bytes)");
+  EXPECT_EQ(quoteInput(std::string(1 << 20, 'k')), std::string(200, 'k') + "... (1048576 bytes)");
+  // A UTF-8 character across the cut is left out whole.
+  EXPECT_EQ(quoteInput(std::string(199, 'k') + "\xc3\xa9zz"),
+            std::string(199, 'k') + "... (203 bytes)");
+  EXPECT_EQ(quoteInput(std::string(198, 'k') + "\xc3\xa9zz"),
+            std::string(198, 'k') + "\xc3\xa9... (202 bytes)");
+  EXPECT_EQ(quoteInput(std::string("a\0b", 3)), std::string("a\0b", 3));
+}
+
+// A channel with gRPC's default metadata limit (8 KiB here), which a status message must fit:
+// a longer one reaches the client as a transport error, not as the status.
+std::unique_ptr<CompilerGymService::Stub> defaultStub(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(-1);
+  return CompilerGymService::NewStub(
+      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+}
+
+grpc::Status sendParameter(CompilerGymService::Stub& stub, int64_t id, const std::string& key,
+                           const std::string& value) {
+  SendSessionParameterRequest request;
+  request.set_session_id(id);
+  SessionParameter* parameter = request.add_parameter();
+  parameter->set_key(key);
+  parameter->set_value(value);
+  SendSessionParameterReply reply;
+  return call(stub, &CompilerGymService::Stub::SendSessionParameter, request, &reply);
+}
+
+// The errors of both example services for a huge unknown parameter key and a huge cache size
+// value; they once echoed the input whole (a 1 MiB key made a 1 MiB message, which the
+// client's metadata limit turned into a transport error).
+void expectHugeInputsAreQuotedShort(CompilerGymService::Stub& stub) {
+  StartSessionRequest start;
+  start.mutable_benchmark()->set_uri("benchmark://example-compiler-v0/foo");
+  start.mutable_benchmark()->mutable_program()->set_contents("Ir data");
+  StartSessionReply started;
+  ASSERT_OK(call(stub, &CompilerGymService::Stub::StartSession, start, &started));
+  const std::string key(1 << 20, 'k');
+  EXPECT_STATUS(sendParameter(stub, started.session_id(), key, "v"), INVALID_ARGUMENT,
+                "Unknown parameter: " + std::string(200, 'k') + "... (1048576 bytes)");
+  const std::string value = std::string(1 << 20, '9') + "x";
+  EXPECT_STATUS(sendParameter(stub, started.session_id(),
+                              "service.benchmark_cache.set_max_size_in_bytes", value),
+                INVALID_ARGUMENT,
+                "Invalid value for service.benchmark_cache.set_max_size_in_bytes: expected a "
+                "non-negative integer number of bytes, got '" +
+                    std::string(200, '9') + "... (1048577 bytes)'");
+  // A huge benchmark URI is not echoed either.
+  start.mutable_benchmark()->set_uri(std::string(1 << 20, 'u'));
+  start.mutable_benchmark()->clear_program();
+  const int64_t id = started.session_id();
+  EXPECT_STATUS(call(stub, &CompilerGymService::Stub::StartSession, start, &started), NOT_FOUND,
+                "Benchmark not found");
+  EndSessionRequest end;
+  end.set_session_id(id);
+  EndSessionReply ended;
+  ASSERT_OK(call(stub, &CompilerGymService::Stub::EndSession, end, &ended));
+  EXPECT_EQ(ended.remaining_sessions(), 0);
+}
+
+TEST(BoundedErrorsTest, ExampleServiceInProcessQuotesHugeInputsShort) {
+  Harness harness(factoryOf<example::ExampleSession>());
+  expectHugeInputsAreQuotedShort(*defaultStub(harness.server().target()));
+}
+
+// A session that quotes its inputs whole in its errors, as a session may ("Invalid value for
+// KEY: 'VALUE'"): the runtime cuts any message of session code to 4 KiB as gRPC sends it
+// (percent-encoded: a byte that is not printable ASCII takes 3).
+class EchoingSession final : public CompilationSession {
+ public:
+  using CompilationSession::CompilationSession;
+  std::vector<ActionSpace> getActionSpaces() const override {
+    return example::ExampleSession(workingDirectory()).getActionSpaces();
+  }
+  std::vector<ObservationSpace> getObservationSpaces() const override {
+    return example::ExampleSession(workingDirectory()).getObservationSpaces();
+  }
+  Status init(const ActionSpace&, const Benchmark& benchmark) override {
+    if (benchmark.uri().size() > 100) {
+      return Status(StatusCode::kInvalidArgument, "Cannot parse " + benchmark.uri());
+    }
+    return Status::OK();
+  }
+  Status applyAction(const Event& action, bool&, std::optional<ActionSpace>&, bool&) override {
+    throw std::runtime_error("bad action " + action.string_value());
+  }
+  Status computeObservation(const ObservationSpace&, Event&) override { return Status::OK(); }
+  Status handleSessionParameter(const std::string& key, const std::string& value,
+                                std::optional<std::string>&) override {
+    return Status(StatusCode::kInvalidArgument, "Invalid value for " + key + ": '" + value + "'");
+  }
+};
+
+TEST(BoundedErrorsTest, ASessionsOwnMessagesAreCutTo4KiB) {
+  Harness harness(factoryOf<EchoingSession>());
+  auto stub = defaultStub(harness.server().target());
+  const std::string huge(1 << 20, 'x');
+  // The message's first 4096 bytes, then the size of the whole message.
+  const auto cut = [](const std::string& message) {
+    return message.substr(0, 4096) + "... (" + std::to_string(message.size()) + " bytes)";
+  };
+
+  StartSessionRequest start;
+  start.mutable_benchmark()->set_uri(huge);
+  start.mutable_benchmark()->mutable_program()->set_contents("x");
+  StartSessionReply started;
+  EXPECT_STATUS(call(*stub, &CompilerGymService::Stub::StartSession, start, &started),
+                INVALID_ARGUMENT, cut("Cannot parse " + huge));
+  start.mutable_benchmark()->set_uri("benchmark://test/a");
+  ASSERT_OK(call(*stub, &CompilerGymService::Stub::StartSession, start, &started));
+
+  EXPECT_STATUS(sendParameter(*stub, started.session_id(), "k", huge), INVALID_ARGUMENT,
+                cut("Invalid value for k: '" + huge + "'"));
+  // A message that fits is left whole.
+  EXPECT_STATUS(sendParameter(*stub, started.session_id(), "k", std::string(4000, 'v')),
+                INVALID_ARGUMENT, "Invalid value for k: '" + std::string(4000, 'v') + "'");
+  std::string accents;
+  for (int i = 0; i < 2000; ++i) accents += "\xc3\xa9";
+  // 4,023 bytes, 12 KiB encoded: cut to 22 + 1,358 bytes, 4,096 encoded.
+  EXPECT_STATUS(sendParameter(*stub, started.session_id(), "k", accents), INVALID_ARGUMENT,
+                "Invalid value for k: '" + accents.substr(0, 1358) + "... (4023 bytes)");
+
+  StepRequest request;
+  request.set_session_id(started.session_id());
+  request.add_action()->set_string_value(huge);
+  StepReply reply;
+  EXPECT_STATUS(call(*stub, &CompilerGymService::Stub::Step, request, &reply), INTERNAL,
+                cut("Unhandled exception: bad action " + huge));
+}
+
+// The example service binaries (C++ and C sessions) as processes, as clients launch them.
+class ExampleBinary {
+ public:
+  explicit ExampleBinary(const std::string& binary) {
+    char pattern[] = "/tmp/cgym-service-test-XXXXXX";
+    const char* dir = mkdtemp(pattern);
+    EXPECT_NE(dir, nullptr);
+    if (!dir) return;
+    dir_ = dir;
+    client::SpawnOptions options;
+    options.path = binary;
+    options.args = {"--working_dir=" + dir_.string()};
+    const Status status = client::ChildProcess::spawn(options, &process_);
+    EXPECT_TRUE(status.ok()) << status.message();
+    if (!status.ok()) return;
+    // Bounded: 10 s for port.txt.
+    for (int i = 0; i < 1000 && port_ == 0 && process_->running(); ++i) {
+      std::ifstream in(dir_ / "port.txt");
+      if (!(in >> port_)) {
+        port_ = 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    EXPECT_NE(port_, 0) << binary << " wrote no port.txt";
+  }
+  ~ExampleBinary() {
+    if (process_) process_->terminate(30);
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  bool ready() const { return port_ != 0; }
+  std::string target() const { return "localhost:" + std::to_string(port_); }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<client::ChildProcess> process_;
+  int port_ = 0;
+};
+
+class ExampleBinaryTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ExampleBinaryTest, HugeInputsAreQuotedShort) {
+  ExampleBinary service(GetParam());
+  ASSERT_TRUE(service.ready());
+  expectHugeInputsAreQuotedShort(*defaultStub(service.target()));
+}
+
+TEST_P(ExampleBinaryTest, SessionIdsAreRandom) {
+  ExampleBinary service(GetParam());
+  ASSERT_TRUE(service.ready());
+  auto stub = defaultStub(service.target());
+  StartSessionRequest start;
+  start.mutable_benchmark()->set_uri("benchmark://example-compiler-v0/foo");
+  start.mutable_benchmark()->mutable_program()->set_contents("Ir data");
+  std::set<int64_t> ids;
+  for (int i = 0; i < 16; ++i) {
+    StartSessionReply started;
+    ASSERT_OK(call(*stub, &CompilerGymService::Stub::StartSession, start, &started));
+    ForkSessionRequest fork;
+    fork.set_session_id(started.session_id());
+    ForkSessionReply forked;
+    ASSERT_OK(call(*stub, &CompilerGymService::Stub::ForkSession, fork, &forked));
+    ids.insert({started.session_id(), forked.session_id()});
+  }
+  ASSERT_EQ(ids.size(), 32u);
+  // Each id below 2^32 has probability 2^-31: none is, unlike ids counted from 0.
+  EXPECT_GE(*ids.begin(), int64_t{1} << 32);
+  for (int64_t id : ids) {
+    EndSessionRequest end;
+    end.set_session_id(id);
+    EndSessionReply ended;
+    ASSERT_OK(call(*stub, &CompilerGymService::Stub::EndSession, end, &ended));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(CAndCpp, ExampleBinaryTest,
+                         ::testing::Values(CGYM_EXAMPLE_SERVICE, CGYM_EXAMPLE_SERVICE_C),
+                         [](const auto& info) { return info.index == 0 ? "Cpp" : "C"; });
 
 }  // namespace
 }  // namespace cgym
