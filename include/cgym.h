@@ -409,7 +409,10 @@ CGYM_API void cgym_action_space_free(cgym_action_space_t* space);
 /** The name (borrowed; "" for NULL) and the space (borrowed; NULL for NULL). Never fail. */
 CGYM_API const char* cgym_action_space_name(const cgym_action_space_t* space);
 CGYM_API const cgym_space_t* cgym_action_space_space(const cgym_action_space_t* space);
-/** Serialized compiler_gym.ActionSpace bytes (*data owned: cgym_free()) and back. */
+/** Serialized compiler_gym.ActionSpace bytes (*data owned: cgym_free()) and back. Parsing
+ * fails with INVALID_ARGUMENT "... contains a NUL byte" if the name, or a type id, dict key or
+ * named discrete name of the space, holds a NUL byte: they are read back as NUL-terminated
+ * strings. */
 CGYM_API cgym_status_t cgym_action_space_serialize(const cgym_action_space_t* space, void** data,
                                                    size_t* length);
 CGYM_API cgym_status_t cgym_action_space_parse(cgym_action_space_t** out, const void* data,
@@ -430,6 +433,8 @@ CGYM_API int cgym_observation_space_platform_dependent(const cgym_observation_sp
 CGYM_API const cgym_event_t* cgym_observation_space_default(const cgym_observation_space_t* space);
 CGYM_API cgym_status_t cgym_observation_space_serialize(const cgym_observation_space_t* space,
                                                         void** data, size_t* length);
+/** As cgym_action_space_parse(): a name, type id, dict key or named discrete name with a NUL
+ * byte is INVALID_ARGUMENT "... contains a NUL byte". */
 CGYM_API cgym_status_t cgym_observation_space_parse(cgym_observation_space_t** out,
                                                     const void* data, size_t length);
 
@@ -466,6 +471,25 @@ CGYM_API cgym_status_t cgym_options_add_script_arg(cgym_options_t* o, const char
 /** Sets an environment variable for a managed service. */
 CGYM_API cgym_status_t cgym_options_set_script_env(cgym_options_t* o, const char* key,
                                                    const char* value);
+/** The token for an unmanaged service ("HOST:PORT", "unix:PATH") started with one
+ * (`--token_file` or CGYM_SERVICE_TOKEN): every call carries the gRPC metadata
+ * `authorization: Bearer <token>`, without which such a service answers UNAUTHENTICATED.
+ * NULL or "" for none [none]. A managed service ignores it: the env makes one of its own.
+ * INVALID_ARGUMENT for NULL options or a token that is not printable ASCII without spaces.
+ * Added in 0.6.0. */
+CGYM_API cgym_status_t cgym_options_set_token(cgym_options_t* o, const char* token);
+/** Connects to an unmanaged "HOST:PORT" service over TLS [plaintext]; calling this at all turns
+ * TLS on. `root_certs_path` is a PEM file of the root certificates that the service's
+ * certificate must chain to (NULL: the system's roots), and that certificate must name the
+ * host of the endpoint; `client_cert_path` and `client_key_path` are PEM files of a client
+ * certificate and its key, for a service that requires one (both or neither). NULL and "" are
+ * alike. The files are read by cgym_connect(), which fails with INVALID_ARGUMENT naming a file
+ * that cannot be read or is empty. INVALID_ARGUMENT here for NULL options, or a certificate
+ * without its key or the reverse. Managed services ignore it (they are reached over a private
+ * Unix socket). Added in 0.6.0. */
+CGYM_API cgym_status_t cgym_options_set_tls(cgym_options_t* o, const char* root_certs_path,
+                                            const char* client_cert_path,
+                                            const char* client_key_path);
 /** The benchmark of the first reset: a URI, optionally with the program's bytes. */
 CGYM_API cgym_status_t cgym_options_set_benchmark(cgym_options_t* o, const char* uri,
                                                   const void* program, size_t length);
@@ -484,9 +508,14 @@ typedef struct cgym_call_options cgym_call_options_t;
 /** Call options with the defaults. *out is owned: cgym_call_options_free(). */
 CGYM_API cgym_status_t cgym_call_options_new(cgym_call_options_t** out);
 CGYM_API void cgym_call_options_free(cgym_call_options_t* options);
-/** The deadline of each call the function makes to the service, in seconds [300, as
- * CompilerGym's]. INFINITY means no deadline; 0 expires at once. INVALID_ARGUMENT for NaN or
- * a negative value. */
+/** The deadline of the whole call, in seconds [300, as CompilerGym's]: the RPCs it makes, their
+ * retries, reconnecting and relaunching a service (a reset that runs out of time fails with
+ * DEADLINE_EXCEEDED; one that runs out of connection attempts first, with SERVICE_INIT). A
+ * managed service that lets a deadline pass is killed at once, without the caller waiting, and
+ * replaced on the next reset; a session abandoned on an unmanaged service is ended once the
+ * service answers again. In-process calls run on the caller's thread and cannot be cut short.
+ * INFINITY means no deadline; 0 expires at once. INVALID_ARGUMENT for NaN or a negative
+ * value. */
 CGYM_API cgym_status_t cgym_call_options_set_timeout(cgym_call_options_t* options, double seconds);
 
 /** Connects to a service and makes an env. `endpoint` is
@@ -495,9 +524,13 @@ CGYM_API cgym_status_t cgym_call_options_set_timeout(cgym_call_options_t* option
  *   "HOST:PORT" or "unix:PATH": an unmanaged service someone else runs;
  *   "inproc:NAME": a service registered in this process with cgym_service_register().
  * `options` may be NULL (defaults). *out is owned: cgym_env_free(). Errors: INVALID_ARGUMENT
- * for an empty endpoint; NOT_FOUND for a missing binary or unregistered name; SERVICE_INIT if
- * the service fails to start (the message has its exit status and log tail);
- * DEADLINE_EXCEEDED if it does not answer in time. */
+ * for an empty endpoint or a TLS file that cannot be read (cgym_options_set_tls()); NOT_FOUND
+ * for a missing binary or unregistered name; PERMISSION_DENIED if the directory of managed
+ * services' working directories is not the user's own (another user's, or one that others may
+ * write in); UNAUTHENTICATED if the service requires a token that `options` does not give
+ * (cgym_options_set_token()); SERVICE_INIT if the service fails to start (the message has its
+ * exit status and the tail of its log and stderr); DEADLINE_EXCEEDED if it does not answer in
+ * time. */
 CGYM_API cgym_status_t cgym_connect(cgym_env_t** out, const char* endpoint,
                                     const cgym_options_t* options);
 /** Closes the env (ending its episode; the service stops with its last env) and frees it.

@@ -126,6 +126,12 @@ Status stepDefault(cgym_env_t* env, const Event& action, int* done, double* rewa
   return Status::OK();
 }
 
+Status observe(cgym_env_t* env, const char* space, Event* out) {
+  CGYM_RETURN_IF_ERROR(requireEnv(env));
+  CGYM_CHECK_ARG(space);
+  return env->env->observe(space, out);
+}
+
 }  // namespace
 
 extern "C" {
@@ -189,6 +195,33 @@ cgym_status_t cgym_options_set_script_env(cgym_options_t* o, const char* key, co
     CGYM_CHECK_ARG(key);
     CGYM_CHECK_ARG(value);
     opts.connection.script_env[key] = value;
+    return Status::OK();
+  });
+}
+
+cgym_status_t cgym_options_set_token(cgym_options_t* o, const char* token) {
+  return setOption(o, [&](cgym_options_t& opts) -> Status {
+    client::ConnectionOpts connection = opts.connection;
+    connection.token = token ? token : "";
+    CGYM_RETURN_IF_ERROR(connection.validate());
+    opts.connection = std::move(connection);
+    return Status::OK();
+  });
+}
+
+cgym_status_t cgym_options_set_tls(cgym_options_t* o, const char* root_certs_path,
+                                   const char* client_cert_path, const char* client_key_path) {
+  return setOption(o, [&](cgym_options_t& opts) -> Status {
+    const std::string cert = client_cert_path ? client_cert_path : "";
+    const std::string key = client_key_path ? client_key_path : "";
+    if (cert.empty() != key.empty()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "client_cert_path and client_key_path go together: give both or neither");
+    }
+    opts.connection.tls = true;
+    opts.connection.tls_root_certs = root_certs_path ? root_certs_path : "";
+    opts.connection.tls_client_cert = cert;
+    opts.connection.tls_client_key = key;
     return Status::OK();
   });
 }
@@ -442,16 +475,6 @@ cgym_status_t cgym_step_name(cgym_env_t* env, const char* action, int* done, dou
 }
 
 // --- Observations and rewards -------------------------------------------------------------
-
-namespace {
-
-Status observe(cgym_env_t* env, const char* space, Event* out) {
-  CGYM_RETURN_IF_ERROR(requireEnv(env));
-  CGYM_CHECK_ARG(space);
-  return env->env->observe(space, out);
-}
-
-}  // namespace
 
 cgym_status_t cgym_env_observe(cgym_env_t* env, const char* space, cgym_event_t** observation) {
   return guard([&]() -> Status {

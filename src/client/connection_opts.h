@@ -35,8 +35,30 @@ struct ConnectionOpts {
   std::vector<std::string> script_args;
   std::map<std::string, std::string> script_env;
 
+  // Security of unmanaged services (HOST:PORT, unix:PATH); see docs/security.md. A managed
+  // service ignores these: the client reaches it over a Unix socket in a private directory,
+  // with a token of its own.
+  // Sent as the gRPC metadata "authorization: Bearer <token>" with every call; empty: none.
+  std::string token;
+  // Connect with TLS. Implied by any tls_* path below; alone it verifies the server against
+  // the system's root certificates.
+  bool tls = false;
+  // PEM file of the root certificates to verify the server against.
+  std::string tls_root_certs;
+  // PEM files of a client certificate and its private key, for services that require one:
+  // both or neither.
+  std::string tls_client_cert;
+  std::string tls_client_key;
+
+  // Whether calls to an unmanaged service go over TLS.
+  bool usesTls() const {
+    return tls || !tls_root_certs.empty() || !tls_client_cert.empty() || !tls_client_key.empty();
+  }
+
   // INVALID_ARGUMENT naming the first field that is NaN or negative (the times, and
-  // retry_wait_backoff_exponent). Connection::connect() checks this.
+  // retry_wait_backoff_exponent), for a token that is not printable ASCII without spaces, or for a
+  // client certificate without its key or the reverse. Connection::connect() checks this; files are
+  // read when connecting.
   Status validate() const {
     const std::pair<const char*, double> fields[] = {
         {"retry_wait_seconds", retry_wait_seconds},
@@ -51,6 +73,18 @@ struct ConnectionOpts {
     if (!(retry_wait_backoff_exponent >= 0)) {
       return Status(StatusCode::kInvalidArgument,
                     "ConnectionOpts.retry_wait_backoff_exponent must be a number >= 0");
+    }
+    for (const char c : token) {
+      // As the services' tokens: it travels in an HTTP/2 header as "Bearer <token>".
+      if (c < 0x21 || c > 0x7e) {
+        return Status(StatusCode::kInvalidArgument,
+                      "ConnectionOpts.token must be printable ASCII without spaces");
+      }
+    }
+    if (tls_client_cert.empty() != tls_client_key.empty()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "ConnectionOpts.tls_client_cert and tls_client_key go together: give both "
+                    "or neither");
     }
     return Status::OK();
   }

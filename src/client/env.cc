@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,13 @@ namespace {
 
 std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// Python's "%.1f", as in CompilerGym's messages.
+std::string oneDecimal(double seconds) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
+  return buffer;
 }
 
 Status sessionNotStarted(const std::string& call) {
@@ -240,23 +248,26 @@ double Env::episodeWalltime() const {
   return std::chrono::duration<double>(Clock::now() - episodeStart_).count();
 }
 
-Status Env::ensureConnection() {
+Status Env::ensureConnection(Deadline deadline) {
   if (connection_) return Status::OK();
   // After a failure the env dropped its service; a new one is made on demand.
-  if (!slot_) return Connection::connect(endpoint_, options_.connection, &connection_);
+  if (!slot_) return Connection::connect(endpoint_, options_.connection, &connection_, deadline);
   std::lock_guard<std::mutex> lock(slot_->mutex);
   if (!slot_->connection || !slot_->connection->usable()) {
-    CGYM_RETURN_IF_ERROR(Connection::connect(endpoint_, options_.connection, &slot_->connection));
+    CGYM_RETURN_IF_ERROR(
+        Connection::connect(endpoint_, options_.connection, &slot_->connection, deadline));
   }
   connection_ = slot_->connection;
   return Status::OK();
 }
 
 Status Env::callService(Rpc rpc, const google::protobuf::Message& request,
-                        google::protobuf::Message* reply, double timeout) {
-  CGYM_RETURN_IF_ERROR(ensureConnection());
+                        google::protobuf::Message* reply, double timeout, Deadline deadline) {
+  deadline = deadline.earliest(Deadline::after(timeout));
+  CGYM_RETURN_IF_ERROR(ensureConnection(deadline));
   CallOptions options;
   options.timeout = timeout;
+  options.deadline = deadline;
   return connection_->call(rpc, request, reply, options);
 }
 
@@ -294,18 +305,30 @@ Status Env::reset(const ResetOptions& options, std::optional<Event>* observation
   // A benchmark set by EnvOptions or setBenchmark() is checked here, before it is sent.
   CGYM_RETURN_IF_ERROR(checkUtf8Fields(*nextBenchmark_, "benchmark"));
   std::optional<Event> ignored;
-  return resetAttempt(0, options.timeout, observation ? observation : &ignored);
+  return resetAttempt(0, options.timeout, Deadline::after(options.timeout),
+                      observation ? observation : &ignored);
 }
 
-Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observation) {
+Status Env::resetAttempt(int retry, double timeout, Deadline deadline,
+                         std::optional<Event>* observation) {
   observation->reset();
-  // No service to reset on: a managed binary that is gone, an in-process service that is no
-  // longer registered, a service that cannot start. Connecting has its own attempt budget,
-  // and there is nothing to send a benchmark to.
-  CGYM_RETURN_IF_ERROR(ensureConnection());
+  Status status = ensureConnection(deadline);
+  if (!status.ok()) {
+    // No service to reset on: a managed binary that is gone, an in-process service that is no
+    // longer registered, a service that cannot start. Connecting has its own attempt budget,
+    // and there is nothing to send a benchmark to. But connecting that the reset's deadline
+    // cut short is a failed attempt, as a StartSession that times out.
+    if (status.code() != StatusCode::kDeadlineExceeded || !deadline.expired()) return status;
+    return resetFailed(retry, timeout, deadline,
+                       Status(StatusCode::kDeadlineExceeded,
+                              "Deadline Exceeded (" + oneDecimal(timeout) +
+                                  " seconds) while connecting: " + status.message()),
+                       observation);
+  }
   if (sessionId_) {
-    // Its outcome is only logged, so it need not delay the new session.
-    connection_->endSessionDetached(*sessionId_, CallOptions().timeout);
+    // Its outcome is only logged, so it need not delay the new session (one that gets no
+    // answer in time is ended later: see Connection).
+    connection_->endSessionDetached(*sessionId_, timeout);
   }
   sessionId_.reset();
 
@@ -321,7 +344,8 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
   StartSessionReply reply;
   CallOptions call;
   call.timeout = timeout;
-  Status status = connection_->call(Rpc::kStartSession, request, &reply, call);
+  call.deadline = deadline;
+  status = connection_->call(Rpc::kStartSession, request, &reply, call);
   if (status.code() == StatusCode::kNotFound) {
     // The service does not have the benchmark yet: send it, then start again.
     AddBenchmarkRequest add;
@@ -336,21 +360,7 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
   if (!status.ok()) {
     const StatusCode code = status.code();
     if (!isServiceError(code) && code != StatusCode::kDeadlineExceeded) return status;
-    // The service is broken: replace it and try again.
-    if (connection_) {
-      Status closed = connection_->close();
-      if (!closed.ok()) logger().warn("{}", closed.message());
-      connection_.reset();
-    }
-    if (retry + 1 >= options_.connection.init_max_attempts) {
-      return Status(StatusCode::kServiceInit, "Failed to reset environment using benchmark " +
-                                                  truncateForMessage(nextBenchmark_->uri()) +
-                                                  " after " + plural(retry + 1, "attempt") +
-                                                  ".\nLast error (" + errorTypeName(code) +
-                                                  "): " + status.message());
-    }
-    logger().warn("reset() failed ({}), retrying with a new service", status.message());
-    return resetAttempt(retry + 1, timeout, observation);
+    return resetFailed(retry, timeout, deadline, status, observation);
   }
 
   sessionId_ = reply.session_id();
@@ -364,7 +374,7 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
     std::vector<std::pair<std::string, std::string>> params;
     for (const KeptParam& param : paramsToResend_) params.emplace_back(param.key, param.value);
     std::vector<std::string> ignored;
-    Status sent = sendParamsNow(params, &ignored);
+    Status sent = sendParamsNow(params, &ignored, timeout, deadline);
     if (!sent.ok()) {
       // Parameters kept before any episode are first sent here: those the service rejects
       // are not kept, so that the next reset does not fail the same way.
@@ -389,6 +399,42 @@ Status Env::resetAttempt(int retry, double timeout, std::optional<Event>* observ
     *observation = std::move(*reply.mutable_observation(0));
   }
   return Status::OK();
+}
+
+// A reset attempt failed with `status`, a service error or an expired deadline: the service is
+// replaced and the reset tried again, while attempts and time remain.
+Status Env::resetFailed(int retry, double timeout, Deadline deadline, const Status& status,
+                        std::optional<Event>* observation) {
+  const StatusCode code = status.code();
+  // The service is broken: replace it and try again. Closing it waits no longer than the
+  // reset may (a service that let the deadline pass is not waited for at all). An unmanaged
+  // service that let it pass is kept when no attempt follows: the sessions left on it are
+  // ended once it answers again (see Connection), which a new connection would not know of.
+  const bool last = retry + 1 >= options_.connection.init_max_attempts || deadline.expired();
+  const bool keep = last && connection_ && connection_->kind() == Connection::Kind::kUnmanaged &&
+                    connection_->unresponsive();
+  if (connection_ && !keep) {
+    Status closed = connection_->close(deadline);
+    if (!closed.ok()) logger().warn("{}", closed.message());
+    connection_.reset();
+  }
+  if (retry + 1 >= options_.connection.init_max_attempts) {
+    return Status(StatusCode::kServiceInit, "Failed to reset environment using benchmark " +
+                                                truncateForMessage(nextBenchmark_->uri()) +
+                                                " after " + plural(retry + 1, "attempt") +
+                                                ".\nLast error (" + errorTypeName(code) +
+                                                "): " + status.message());
+  }
+  if (deadline.expired()) {
+    // The reset's timeout covers its retries: there is no time left for another.
+    return Status(StatusCode::kDeadlineExceeded,
+                  "Failed to reset environment using benchmark " +
+                      truncateForMessage(nextBenchmark_->uri()) + " within its timeout of " +
+                      oneDecimal(timeout) + " seconds (" + plural(retry + 1, "attempt") +
+                      ").\nLast error (" + errorTypeName(code) + "): " + status.message());
+  }
+  logger().warn("reset() failed ({}), retrying with a new service", status.message());
+  return resetAttempt(retry + 1, timeout, deadline, observation);
 }
 
 // The service changed the action space of the episode: it replaces the one in use.
@@ -432,7 +478,7 @@ Status Env::step(const std::vector<Event>& actions, StepResult* result,
   PendingStep step;
   CGYM_RETURN_IF_ERROR(beginStep(actions, options, &step));
   StepReply reply;
-  const Status status = callService(Rpc::kStep, step.request, &reply, step.timeout);
+  const Status status = sendStep(step, &reply);
   return endStep(step, status, &reply, result);
 }
 
@@ -462,7 +508,7 @@ Status Env::rawStep(const std::vector<Event>& actions,
   PendingStep step;
   CGYM_RETURN_IF_ERROR(prepareStep(actions, observationSpaces, rewardSpaces, timeout, &step));
   StepReply reply;
-  const Status status = callService(Rpc::kStep, step.request, &reply, timeout);
+  const Status status = sendStep(step, &reply);
   return finishStep(step, status, &reply, result);
 }
 
@@ -471,6 +517,7 @@ Status Env::prepareStep(const std::vector<Event>& actions,
                         std::vector<Reward*> rewardSpaces, double timeout, PendingStep* step) {
   CGYM_RETURN_IF_ERROR(checkSeconds("The step timeout", timeout));
   if (!sessionId_) return sessionNotStarted("step");
+  step->deadline = Deadline::after(timeout);
   // A deeper action would fail in the service's parser and end the episode as a failed step.
   for (size_t i = 0; i < actions.size(); ++i) {
     if (nestingDepth(actions[i]) > kMaxNestingDepth) {
@@ -534,7 +581,7 @@ Status Env::finishStep(PendingStep& step, Status status, StepReply* reply, StepR
     const StatusCode code = status.code();
     if (isServiceError(code) || code == StatusCode::kDeadlineExceeded) {
       return endEpisodeOnError(status, step.observationSpaces, step.rewardSpaces, step.timeout,
-                               result);
+                               step.deadline, result);
     }
     return status;
   }
@@ -577,7 +624,7 @@ Status Env::finishStep(PendingStep& step, Status status, StepReply* reply, StepR
 Status Env::endEpisodeOnError(const Status& error,
                               const std::vector<const ObservationSpaceSpec*>& observationSpaces,
                               const std::vector<Reward*>& rewardSpaces, double timeout,
-                              StepResult* result) {
+                              Deadline deadline, StepResult* result) {
   result->done = true;
   result->info.error_type = errorTypeName(error.code());
   result->info.error_details = error.message();
@@ -587,18 +634,24 @@ Status Env::endEpisodeOnError(const Status& error,
   for (Reward* reward : rewardSpaces) {
     result->rewards.push_back(reward->rewardOnError(episodeReward_.value_or(0)));
   }
-  // A step that timed out may still hold the session on the service: ending it must not
-  // wait longer than the step was allowed to.
-  Status closed = closeWithTimeout(std::max(timeout, 1.0));
+  // Ending the session waits for the service until the step's deadline, or 1 s past it for a
+  // service that failed the step just before (it answers, so the end is quick); not at all
+  // for a service that let the deadline pass (see endSession).
+  Status closed = endSession(Deadline::after(std::max(deadline.remaining(), 1.0)),
+                             std::max(timeout, 1.0), true);
   if (!closed.ok()) result->info.error_details += "\n" + closed.message();
   return Status::OK();
 }
 
 Status Env::observe(const std::string& name, Event* observation) {
+  return observeWithin(name, CallOptions().timeout, observation);
+}
+
+Status Env::observeWithin(const std::string& name, double timeout, Event* observation) {
   const ObservationSpaceSpec* spec = findObservationSpace(name);
   if (!spec) return Status(StatusCode::kNotFound, "Observation space not found: " + name);
   StepResult result;
-  CGYM_RETURN_IF_ERROR(rawStep({}, {spec}, {}, 300, &result));
+  CGYM_RETURN_IF_ERROR(rawStep({}, {spec}, {}, timeout, &result));
   if (result.done) {
     return Status(StatusCode::kInternal,
                   "Failed to compute observation '" + name + "'" +
@@ -618,40 +671,76 @@ Status Env::reward(const std::string& name, double* value) {
   Reward* reward = findReward(name);
   if (!reward) return Status(StatusCode::kNotFound, "Reward space not found: " + name);
   if (!sessionId_) return sessionNotStarted("step");
+  // One deadline for the observations the reward needs.
+  const Deadline deadline = Deadline::after(CallOptions().timeout);
   std::vector<Event> observations;
   for (const std::string& observationName : reward->observationSpaces()) {
-    CGYM_RETURN_IF_ERROR(observe(observationName, &observations.emplace_back()));
+    CGYM_RETURN_IF_ERROR(
+        observeWithin(observationName, deadline.remaining(), &observations.emplace_back()));
   }
   return reward->update({}, observations, *this, value);
 }
 
-Status Env::close() { return closeWithTimeout(300); }
+Status Env::close() {
+  const double timeout = CallOptions().timeout;
+  return endSession(Deadline::after(timeout), timeout, false);
+}
 
-Status Env::closeWithTimeout(double timeout) {
+Status Env::endSession(Deadline deadline, double timeout, bool afterError) {
   Status status;
-  if (connection_ && sessionId_ && connection_->hasOtherSessions(*sessionId_)) {
-    // Another session of this client (a fork, or the env this one was forked from) keeps the
-    // service, and the last of them to close decides its fate: nobody needs this reply.
-    connection_->endSessionDetached(*sessionId_, timeout);
-  } else if (connection_ && sessionId_) {
-    // remaining_sessions decides whether to close the service: count no session that is
-    // already being ended.
-    connection_->drainDetached();
-    EndSessionRequest request;
-    request.set_session_id(*sessionId_);
-    EndSessionReply reply;
-    CallOptions options;
-    options.timeout = timeout;
-    Status ended = connection_->call(Rpc::kEndSession, request, &reply, options);
-    if (ended.ok() && reply.remaining_sessions() == 0) {
-      // No other env (fork) uses the service: close it now.
-      status = connection_->close();
-    } else if (!ended.ok() && ended.code() != StatusCode::kServiceIsClosed) {
-      logger().warn("Failed to end session {}: {}", *sessionId_, ended.message());
+  if (connection_ && sessionId_) {
+    const int64_t id = *sessionId_;
+    const bool managed = connection_->kind() == Connection::Kind::kManaged;
+    if (connection_->hasOtherSessions(id)) {
+      // Another session of this client (a fork, or the env this one was forked from) keeps
+      // the service, and the last of them to close decides its fate: nobody needs this reply.
+      connection_->endSessionDetached(id, timeout);
+    } else if (connection_->unresponsive()) {
+      // The service let its last call's deadline pass: nothing is waited for. A managed one is
+      // killed, with its sessions; on an unmanaged one the session is ended once it answers.
+      if (managed) {
+        status = connection_->close(deadline);
+      } else {
+        connection_->endSessionDetached(id, timeout);
+      }
+    } else {
+      // remaining_sessions decides whether to close the service: count no session that is
+      // already being ended.
+      connection_->drainDetached(deadline);
+      EndSessionRequest request;
+      request.set_session_id(id);
+      EndSessionReply reply;
+      CallOptions options;
+      options.timeout = timeout;
+      options.deadline = deadline;
+      Status ended = connection_->call(Rpc::kEndSession, request, &reply, options);
+      if (ended.ok() && reply.remaining_sessions() == 0) {
+        // No other env (fork) uses the service: close it now.
+        status = connection_->close(deadline);
+      } else if (!ended.ok() && managed && connection_->unresponsive()) {
+        // No answer in time: the service is hung, and killed now.
+        status = connection_->close(deadline);
+      } else if (!ended.ok() && ended.code() != StatusCode::kServiceIsClosed) {
+        logger().warn("Failed to end session {}: {}", id, ended.message());
+      }
     }
   }
   sessionId_.reset();
-  connection_.reset();
+  // After a failure, the env keeps its connection to an unmanaged service that let a deadline
+  // pass: a session left on it is ended once it answers again, which a new connection would
+  // not know of.
+  const bool keep = afterError && connection_ &&
+                    connection_->kind() == Connection::Kind::kUnmanaged &&
+                    connection_->unresponsive();
+  if (connection_ && !keep) {
+    if (connection_.use_count() == 1) {
+      // The last reference: closed here by the deadline, not by the connection's destructor,
+      // which has none. (Only this env could take another reference.)
+      const Status closed = connection_->close(deadline);
+      if (!closed.ok()) logger().warn("{}", closed.message());
+    }
+    connection_.reset();
+  }
   return status;
 }
 
@@ -699,7 +788,7 @@ Status Env::sendParams(const std::vector<std::pair<std::string, std::string>>& p
 }
 
 Status Env::sendParamsNow(const std::vector<std::pair<std::string, std::string>>& params,
-                          std::vector<std::string>* replies) {
+                          std::vector<std::string>* replies, double timeout, Deadline deadline) {
   SendSessionParameterRequest request;
   request.set_session_id(*sessionId_);
   for (const auto& [key, value] : params) {
@@ -708,7 +797,7 @@ Status Env::sendParamsNow(const std::vector<std::pair<std::string, std::string>>
     param->set_value(value);
   }
   SendSessionParameterReply reply;
-  CGYM_RETURN_IF_ERROR(callService(Rpc::kSendSessionParameter, request, &reply));
+  CGYM_RETURN_IF_ERROR(callService(Rpc::kSendSessionParameter, request, &reply, timeout, deadline));
   if (reply.reply_size() != static_cast<int>(params.size())) {
     return Status(StatusCode::kServiceTransport,
                   "Sent " + plural(params.size(), "parameter") + " but received " +
@@ -863,16 +952,23 @@ Status Env::validate(const std::optional<CompilerEnvState>& state, ValidationRes
 }
 
 Status Env::fork(std::unique_ptr<Env>* out) {
+  // One deadline for all of it: the replay of a dead parent, the fork, or the new service and
+  // the replay of a service that cannot fork.
+  const double timeout = CallOptions().timeout;
+  const Deadline deadline = Deadline::after(timeout);
   if (!inEpisode()) {
     // The parent's service died (or it never started): restart the episode and replay.
     std::vector<Event> actions = actions_;
     if (!actions.empty()) logger().warn("Parent service of fork() has died, replaying state");
-    CGYM_RETURN_IF_ERROR(reset());
+    ResetOptions again;
+    again.timeout = deadline.remaining();
+    CGYM_RETURN_IF_ERROR(reset(again));
     if (!actions.empty()) {
       StepResult result;
       StepOptions none;
       none.observation_spaces = std::vector<std::string>{};
       none.reward_spaces = std::vector<std::string>{};
+      none.timeout = deadline.remaining();
       CGYM_RETURN_IF_ERROR(step(actions, &result, none));
     }
   }
@@ -886,7 +982,7 @@ Status Env::fork(std::unique_ptr<Env>* out) {
   ForkSessionRequest request;
   request.set_session_id(*sessionId_);
   ForkSessionReply reply;
-  Status status = callService(Rpc::kForkSession, request, &reply);
+  Status status = callService(Rpc::kForkSession, request, &reply, timeout, deadline);
   if (status.ok()) {
     child.reset(new Env(endpoint_, std::move(options), connection_));
     CGYM_RETURN_IF_ERROR(child->initSpaces());
@@ -895,7 +991,7 @@ Status Env::fork(std::unique_ptr<Env>* out) {
   } else if (status.code() == StatusCode::kUnimplemented) {
     // The service cannot fork: a new service, the same benchmark, the same actions.
     std::shared_ptr<Connection> connection;
-    CGYM_RETURN_IF_ERROR(Connection::connect(endpoint_, options.connection, &connection));
+    CGYM_RETURN_IF_ERROR(Connection::connect(endpoint_, options.connection, &connection, deadline));
     child.reset(new Env(endpoint_, std::move(options), std::move(connection)));
     CGYM_RETURN_IF_ERROR(child->initSpaces());
     child->actionSpaceIndex_ = actionSpaceIndex_;
@@ -903,10 +999,13 @@ Status Env::fork(std::unique_ptr<Env>* out) {
     reset.benchmark = benchmark_;
     reset.observation_space = "";
     reset.reward_space = "";
+    reset.timeout = deadline.remaining();
     CGYM_RETURN_IF_ERROR(child->reset(reset));
     if (!actions_.empty()) {
       StepResult result;
-      CGYM_RETURN_IF_ERROR(child->step(actions_, &result));
+      StepOptions replay;
+      replay.timeout = deadline.remaining();
+      CGYM_RETURN_IF_ERROR(child->step(actions_, &result, replay));
     }
   } else {
     return status;

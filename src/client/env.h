@@ -96,6 +96,9 @@ struct StepOptions {
 struct PendingStep {
   compiler_gym::StepRequest request;
   double timeout = 300;
+  // `timeout` from beginStep(): the step, its retries and ending its session after a failure
+  // all end by then.
+  Deadline deadline;
   std::vector<compiler_gym::Event> actions;
   std::vector<const ObservationSpaceSpec*> observationSpaces;
   std::vector<Reward*> rewardSpaces;
@@ -111,8 +114,9 @@ struct ResetOptions {
   std::optional<std::string> action_space;
   std::optional<std::string> observation_space;
   std::optional<std::string> reward_space;
-  // The deadline of each call the reset makes (StartSession, AddBenchmark), in seconds as
-  // StepOptions::timeout.
+  // The deadline of the reset, in seconds as StepOptions::timeout: everything it does
+  // (reconnecting, StartSession, AddBenchmark, resending parameters, retries with a new
+  // service) ends by then.
   double timeout = 300;
 };
 
@@ -130,18 +134,23 @@ class Env final : public ObservationView {
 
   // Starts an episode: ends the current one, then StartSession (on NOT_FOUND: AddBenchmark
   // and StartSession again). A dead service is replaced and reset retried up to
-  // init_max_attempts; a service that cannot be reached again (a managed binary that is gone,
-  // an in-process service no longer registered) is the connection's error (NOT_FOUND,
-  // SERVICE_INIT, ...). INVALID_ARGUMENT, with nothing sent, for a bad timeout or a benchmark
-  // with a string that is not valid UTF-8. `observation` receives the default observation if
-  // there is one.
+  // init_max_attempts (SERVICE_INIT after the last), within the reset's timeout
+  // (DEADLINE_EXCEEDED "Failed to reset environment ..." once it has passed); a service that
+  // cannot be reached again (a managed binary that is gone, an in-process service no longer
+  // registered) is the connection's error (NOT_FOUND, SERVICE_INIT, DEADLINE_EXCEEDED...).
+  // INVALID_ARGUMENT, with nothing sent, for a bad timeout or a benchmark with a string that
+  // is not valid UTF-8. `observation` receives the default observation if there is one.
   Status reset(const ResetOptions& options = {},
                std::optional<compiler_gym::Event>* observation = nullptr);
 
   // Applies actions and computes observations and rewards. A service or transport failure
   // ends the episode: done is true, the observations are the spaces' defaults and the
   // rewards reward_on_error, and info says why; the call itself returns OK. An invalid action
-  // is an error to the caller and the episode goes on.
+  // is an error to the caller and the episode goes on. The step returns by its timeout; after
+  // a failure, ending the session takes at most 1 s more, and nothing at all when the service
+  // let the deadline pass (see Connection: a managed service is then killed, and a session
+  // left on an unmanaged one is ended once it answers again, for which the env keeps its
+  // connection).
   Status step(const std::vector<compiler_gym::Event>& actions, StepResult* result,
               const StepOptions& options = {});
   Status step(const compiler_gym::Event& action, StepResult* result,
@@ -164,7 +173,8 @@ class Env final : public ObservationView {
   Status reward(const std::string& name, double* reward);
 
   // A new env in the same state: ForkSession on the same service, or, if the service cannot
-  // fork, a new service with the actions replayed.
+  // fork, a new service with the actions replayed. All of it within 300 s (CompilerGym's
+  // default timeout).
   Status fork(std::unique_ptr<Env>* out);
 
   // A new env on the same service (the same connection) with the same settings (spaces,
@@ -175,10 +185,13 @@ class Env final : public ObservationView {
   // Sends a step made by beginStep() and waits for its reply (what step() does between its
   // halves); the status is for endStep().
   Status sendStep(const PendingStep& step, compiler_gym::StepReply* reply) {
-    return callService(Rpc::kStep, step.request, reply, step.timeout);
+    return callService(Rpc::kStep, step.request, reply, step.timeout, step.deadline);
   }
 
-  // Ends the episode; closes the service if no other env uses it. Idempotent.
+  // Ends the episode; closes the service if no other env uses it. Idempotent. Waits at most
+  // 300 s (CompilerGym's EndSession timeout) for the service to end the session, not at all
+  // for a service that let its last call's deadline pass (see Connection), then, if the
+  // service is closed, as Connection::close() says.
   Status close();
 
   // Session parameters (SendSessionParameter). INVALID_ARGUMENT, with nothing sent, if a key
@@ -242,7 +255,10 @@ class Env final : public ObservationView {
   Status initSpaces();
   // Gives `child` this env's spaces, rewards (copies), next benchmark and kept parameters.
   Status copySettingsTo(Env* child, const char* what) const;
-  Status resetAttempt(int retry, double timeout, std::optional<compiler_gym::Event>* observation);
+  Status resetAttempt(int retry, double timeout, Deadline deadline,
+                      std::optional<compiler_gym::Event>* observation);
+  Status resetFailed(int retry, double timeout, Deadline deadline, const Status& status,
+                     std::optional<compiler_gym::Event>* observation);
   Status prepareStep(const std::vector<compiler_gym::Event>& actions,
                      std::vector<const ObservationSpaceSpec*> observationSpaces,
                      std::vector<Reward*> rewardSpaces, double timeout, PendingStep* step);
@@ -251,8 +267,11 @@ class Env final : public ObservationView {
   Status endEpisodeOnError(const Status& error,
                            const std::vector<const ObservationSpaceSpec*>& observationSpaces,
                            const std::vector<Reward*>& rewardSpaces, double timeout,
-                           StepResult* result);
-  Status closeWithTimeout(double timeout);
+                           Deadline deadline, StepResult* result);
+  // Ends the episode's session (see close()) and lets go of the connection (`afterError`: see
+  // there): waits for the service no later than `deadline`; `timeout` names it.
+  Status endSession(Deadline deadline, double timeout, bool afterError);
+  Status observeWithin(const std::string& name, double timeout, compiler_gym::Event* observation);
   Status adoptActionSpace(const compiler_gym::ActionSpace& space);
   Status convertActionSpace(const compiler_gym::ActionSpace& space,
                             compiler_gym::ActionSpace* out) const;
@@ -260,10 +279,13 @@ class Env final : public ObservationView {
                        std::vector<const ObservationSpaceSpec*>* observations,
                        std::vector<Reward*>* rewards) const;
   Status sendParamsNow(const std::vector<std::pair<std::string, std::string>>& params,
-                       std::vector<std::string>* replies);
+                       std::vector<std::string>* replies, double timeout = 300,
+                       Deadline deadline = Deadline());
+  // One call to the service, by `timeout` and `deadline` (see CallOptions).
   Status callService(Rpc rpc, const google::protobuf::Message& request,
-                     google::protobuf::Message* reply, double timeout = 300);
-  Status ensureConnection();
+                     google::protobuf::Message* reply, double timeout = 300,
+                     Deadline deadline = Deadline());
+  Status ensureConnection(Deadline deadline = Deadline());
 
   const std::string endpoint_;
   EnvOptions options_;

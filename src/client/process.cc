@@ -456,6 +456,18 @@ int ChildProcess::terminate(double seconds, bool* killed) {
   return returncode_.value_or(-SIGKILL);
 }
 
+void ChildProcess::killInBackground(std::unique_ptr<ChildProcess> child) {
+  if (!child) return;
+  child->signal(SIGKILL);
+  if (child->waitFor(0.05)) return;
+  // The destructor kills (again) and reaps, however long that takes.
+  try {
+    std::thread([child = std::move(child)]() mutable { child.reset(); }).detach();
+  } catch (const std::system_error&) {
+    // No thread to be had: `child` is reaped here, when it goes.
+  }
+}
+
 ChildProcess::~ChildProcess() {
   std::lock_guard<std::mutex> lock(mu_);
   reapLocked(WNOHANG);

@@ -93,6 +93,11 @@ class ChildProcess {
   // returncode; `*killed` (if given) tells whether SIGKILL was needed. If the child had
   // already exited, returns its returncode without signalling.
   int terminate(double seconds, bool* killed = nullptr);
+  // Kills `child` (SIGKILL) without waiting for it: for a child the caller has given up on,
+  // such as a service that missed a deadline. It is reaped here if it dies within 50 ms (as
+  // a process does once killed), else by a thread of its own: a process in uninterruptible
+  // sleep dies only when the kernel lets it, and the caller must not wait for that.
+  static void killInBackground(std::unique_ptr<ChildProcess> child);
 
  private:
   ChildProcess(pid_t pid, pid_t ownerPid) : pid_(pid), ownerPid_(ownerPid) {}

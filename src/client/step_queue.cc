@@ -40,7 +40,7 @@ Status StepQueue::submit(Env* env, const std::vector<Event>& actions, const Step
   Pending* raw = pending.get();
   pending_.emplace(env, std::move(pending));
   if (!raw->connection ||
-      !raw->connection->startStep(raw->step.request, raw->step.timeout, &raw->call, &queue_)) {
+      !raw->connection->startStep(raw->step.request, raw->step.deadline, &raw->call, &queue_)) {
     // Not sendable now (no connection, a closed one, an expired deadline): the synchronous
     // path reconnects or fails as Env::step() would, and the result is ready at once.
     raw->connection.reset();
@@ -93,7 +93,7 @@ void StepQueue::complete(Pending* pending, Completed* out) {
   Status status = pending->call.status;
   if (pending->connection) {
     status = pending->connection->finishStep(pending->step.request, &pending->call,
-                                             pending->step.timeout);
+                                             pending->step.timeout, pending->step.deadline);
   }
   out->outcome.status =
       pending->env->endStep(pending->step, status, &pending->call.reply, &out->outcome.result);

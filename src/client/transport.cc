@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "client/transport.h"
 
+#include <fcntl.h>
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <mutex>
 
@@ -35,8 +39,14 @@ class GrpcTransport::Stub {
   std::unique_ptr<CompilerGymService::Stub> stub;
 };
 
-GrpcTransport::GrpcTransport(std::shared_ptr<grpc::Channel> channel)
-    : channel_(std::move(channel)), stub_(std::make_unique<Stub>(channel_)) {}
+GrpcTransport::GrpcTransport(std::shared_ptr<grpc::Channel> channel, const std::string& token)
+    : channel_(std::move(channel)),
+      authorization_(token.empty() ? "" : "Bearer " + token),
+      stub_(std::make_unique<Stub>(channel_)) {}
+
+void GrpcTransport::authorize(grpc::ClientContext* context) const {
+  if (!authorization_.empty()) context->AddMetadata("authorization", authorization_);
+}
 
 GrpcTransport::~GrpcTransport() {
   drainDetached();
@@ -46,7 +56,10 @@ GrpcTransport::~GrpcTransport() {
   }
 }
 
-std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& target) {
+namespace {
+
+// CompilerGym's channel options (compiler_gym/service/connection.py), and gRPC initialized.
+grpc::ChannelArguments channelArguments() {
   // gRPC initializes with its first object and shuts down with its last (threads, resolver,
   // timers): an agent that closes its only env and makes another, as with every managed
   // service, would pay both each time. One reference held for the life of the process keeps
@@ -54,7 +67,6 @@ std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& tar
   static const bool initialized = (grpc_init(), true);
   (void)initialized;
   grpc::ChannelArguments args;
-  // The channel options of CompilerGym's client (compiler_gym/service/connection.py).
   args.SetMaxReceiveMessageSize(-1);
   args.SetMaxSendMessageSize(-1);
   args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 512 * 1024);
@@ -63,7 +75,66 @@ std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& tar
   // Each connection gets its own TCP connection, so that one service's traffic never queues
   // behind another's (gRPC shares subchannels between identical channels by default).
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  return args;
+}
+
+// The contents of the PEM file `path` given as ConnectionOpts.`field`. Certificate files are
+// small: more than 1 MiB (or a device that never ends) is refused rather than read.
+Status readPem(const char* field, const std::string& path, std::string* out) {
+  const std::string what = std::string("ConnectionOpts.") + field + " file '" + path + "'";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  "Cannot read " + what + ": " + std::strerror(errno));
+  }
+  constexpr size_t kMaxBytes = 1 << 20;
+  std::string contents;
+  char buffer[16384];
+  int error = 0;
+  while (contents.size() <= kMaxBytes) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = errno;
+    if (n <= 0) break;
+    contents.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  if (error != 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  "Cannot read " + what + ": " + std::strerror(error));
+  }
+  if (contents.size() > kMaxBytes) {
+    return Status(StatusCode::kInvalidArgument, "The " + what + " is larger than 1 MiB");
+  }
+  if (contents.empty()) return Status(StatusCode::kInvalidArgument, "The " + what + " is empty");
+  *out = std::move(contents);
+  return Status::OK();
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> GrpcTransport::makeChannel(const std::string& target) {
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), channelArguments());
+}
+
+Status GrpcTransport::makeChannel(const std::string& target, const ConnectionOpts& opts,
+                                  std::shared_ptr<grpc::Channel>* out) {
+  if (!opts.usesTls()) {
+    *out = makeChannel(target);
+    return Status::OK();
+  }
+  grpc::SslCredentialsOptions ssl;  // empty roots: gRPC's default, the system's
+  if (!opts.tls_root_certs.empty()) {
+    CGYM_RETURN_IF_ERROR(readPem("tls_root_certs", opts.tls_root_certs, &ssl.pem_root_certs));
+  }
+  if (!opts.tls_client_cert.empty() || !opts.tls_client_key.empty()) {
+    CGYM_RETURN_IF_ERROR(opts.validate());  // both or neither
+    CGYM_RETURN_IF_ERROR(readPem("tls_client_cert", opts.tls_client_cert, &ssl.pem_cert_chain));
+    CGYM_RETURN_IF_ERROR(readPem("tls_client_key", opts.tls_client_key, &ssl.pem_private_key));
+  }
+  grpc::ChannelArguments args = channelArguments();
+  *out = grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args);
+  return Status::OK();
 }
 
 bool GrpcTransport::waitForReady(grpc::Channel& channel, double seconds) {
@@ -83,6 +154,7 @@ Status GrpcTransport::invoke(Rpc rpc, const google::protobuf::Message& request,
                              google::protobuf::Message* reply, double timeoutSeconds) {
   grpc::ClientContext context;
   context.set_deadline(deadlineAfter<std::chrono::system_clock>(timeoutSeconds));
+  authorize(&context);
   return fromGrpc(dispatch(*stub_->stub, &context, rpc, request, reply));
 }
 
@@ -126,6 +198,7 @@ void GrpcTransport::completeDetached() {
 void GrpcTransport::endSessionDetached(int64_t sessionId, double timeoutSeconds, Done done) {
   auto call = std::make_unique<DetachedCall>();
   call->context.set_deadline(deadlineAfter<std::chrono::system_clock>(timeoutSeconds));
+  authorize(&call->context);
   call->done = std::move(done);
   EndSessionRequest request;
   request.set_session_id(sessionId);
@@ -206,6 +279,7 @@ void GrpcTransport::startStep(const StepRequest& request, double timeoutSeconds,
   call->transport_ = std::move(self);
   call->grpc_ = std::make_unique<AsyncCall::Grpc>();
   call->grpc_->context.set_deadline(deadlineAfter<std::chrono::system_clock>(timeoutSeconds));
+  authorize(&call->grpc_->context);
   call->grpc_->reader = stub_->stub->AsyncStep(&call->grpc_->context, request, queue->queue_.get());
   ++queue->onWire_;
   tsan::release(call);  // taken over by the thread of AsyncQueue::next (see there)

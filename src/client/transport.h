@@ -11,12 +11,14 @@
 #include <string>
 #include <thread>
 
+#include "client/connection_opts.h"
 #include "common/protocol.h"
 #include "common/status.h"
 #include "compiler_gym_service.pb.h"
 
 namespace grpc {
 class Channel;
+class ClientContext;
 class CompletionQueue;
 }  // namespace grpc
 
@@ -110,10 +112,11 @@ class Transport {
                          std::shared_ptr<Transport> self, AsyncCall* call, AsyncQueue* queue);
 };
 
-// gRPC over a channel.
+// gRPC over a channel. With a token, every call carries the metadata
+// "authorization: Bearer <token>", which a service started with a token requires.
 class GrpcTransport final : public Transport {
  public:
-  explicit GrpcTransport(std::shared_ptr<grpc::Channel> channel);
+  explicit GrpcTransport(std::shared_ptr<grpc::Channel> channel, const std::string& token = "");
   ~GrpcTransport() override;
   Status invoke(Rpc rpc, const google::protobuf::Message& request, google::protobuf::Message* reply,
                 double timeoutSeconds) override;
@@ -124,14 +127,24 @@ class GrpcTransport final : public Transport {
   void startStep(const compiler_gym::StepRequest& request, double timeoutSeconds,
                  std::shared_ptr<Transport> self, AsyncCall* call, AsyncQueue* queue) override;
 
-  // Makes a channel with CompilerGym's channel options (unlimited message sizes, no proxy).
+  // Makes a channel with CompilerGym's channel options (unlimited message sizes, no proxy),
+  // without TLS: for a managed service, on its private Unix socket.
   static std::shared_ptr<grpc::Channel> makeChannel(const std::string& target);
+  // The same for an unmanaged service: over TLS when `opts.usesTls()` (the server verified
+  // against opts.tls_root_certs, or the system's roots; opts.tls_client_cert/_key presented
+  // if given), else without. The PEM files are read now: INVALID_ARGUMENT naming a file that
+  // cannot be read or is empty.
+  static Status makeChannel(const std::string& target, const ConnectionOpts& opts,
+                            std::shared_ptr<grpc::Channel>* out);
   // Waits up to `seconds` for the channel to connect.
   static bool waitForReady(grpc::Channel& channel, double seconds);
 
  private:
   class Stub;
+  // Adds the authorization metadata, if any, to a call's context.
+  void authorize(grpc::ClientContext* context) const;
   std::shared_ptr<grpc::Channel> channel_;
+  std::string authorization_;  // "Bearer <token>", or empty
   std::unique_ptr<Stub> stub_;
   struct DetachedCall;
   void completeDetached();
