@@ -215,6 +215,49 @@ Status subspaces(const Space& space,
   }
 }
 
+// cgym.h hands a space's text out as NUL-terminated strings, so text with a NUL byte (which
+// protobuf strings may hold) would read cut short: two dict keys could read the same, a name
+// could not be looked up. Parsed spaces with such text are rejected. Iterative: a parsed space
+// is at most kMaxNestingDepth deep, but a wide one has many subspaces.
+Status checkNoNul(const std::string& text, const char* what) {
+  if (text.find('\0') == std::string::npos) return Status::OK();
+  return invalidArgument(std::string(what) + " contains a NUL byte");
+}
+
+Status checkSpaceText(const Space& root) {
+  std::vector<const Space*> pending = {&root};
+  while (!pending.empty()) {
+    const Space& space = *pending.back();
+    pending.pop_back();
+    CGYM_RETURN_IF_ERROR(checkNoNul(space.type_id(), "The type id of a space"));
+    switch (space.value_case()) {
+      case Space::kNamedDiscrete:
+        for (const std::string& name : space.named_discrete().name()) {
+          CGYM_RETURN_IF_ERROR(checkNoNul(name, "A name of a named discrete space"));
+        }
+        break;
+      case Space::kSpaceDict:
+        for (const auto& entry : space.space_dict().space()) {
+          CGYM_RETURN_IF_ERROR(checkNoNul(entry.first, "A key of a dict space"));
+          pending.push_back(&entry.second);
+        }
+        break;
+      case Space::kSpaceList:
+        for (const Space& s : space.space_list().space()) pending.push_back(&s);
+        break;
+      case Space::kSpaceUnion:
+        for (const Space& s : space.space_union().space()) pending.push_back(&s);
+        break;
+      case Space::kSpaceSequence:
+        if (space.space_sequence().has_space()) pending.push_back(&space.space_sequence().space());
+        break;
+      default:
+        break;
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 }  // namespace cgym::capi
 
@@ -698,6 +741,8 @@ cgym_status_t cgym_action_space_parse(cgym_action_space_t** out, const void* dat
     CGYM_CHECK_ARG(out);
     std::unique_ptr<ActionSpace> space;
     CGYM_RETURN_IF_ERROR(parseMessage(data, length, "compiler_gym.ActionSpace", &space));
+    CGYM_RETURN_IF_ERROR(checkNoNul(space->name(), "The name of the action space"));
+    CGYM_RETURN_IF_ERROR(checkSpaceText(space->space()));
     *out = wrap(space.release());
     return Status::OK();
   });
@@ -763,6 +808,8 @@ cgym_status_t cgym_observation_space_parse(cgym_observation_space_t** out, const
     CGYM_CHECK_ARG(out);
     std::unique_ptr<ObservationSpace> space;
     CGYM_RETURN_IF_ERROR(parseMessage(data, length, "compiler_gym.ObservationSpace", &space));
+    CGYM_RETURN_IF_ERROR(checkNoNul(space->name(), "The name of the observation space"));
+    CGYM_RETURN_IF_ERROR(checkSpaceText(space->space()));
     *out = wrap(space.release());
     return Status::OK();
   });

@@ -30,6 +30,92 @@ Status invalidArgument(std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(message));
 }
 
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// --- Python's JSON ----------------------------------------------------------------------------
+
+// The reason nlohmann gives for rejecting text, cut to 200 bytes (at a UTF-8 character boundary:
+// it may quote the input).
+std::string jsonErrorReason(const std::exception& e) {
+  std::string reason = e.what();
+  constexpr size_t kMaxBytes = 200;
+  if (reason.size() <= kMaxBytes) return reason;
+  size_t cut = kMaxBytes;
+  while (cut > 0 && (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80) --cut;
+  return reason.substr(0, cut) + "...";
+}
+
+// Parses JSON as Python's json.loads() does: NaN, Infinity and -Infinity are numbers too (the
+// JSON writer writes them, as json.dumps() does), which nlohmann rejects. Outside strings each
+// is replaced before parsing by " 0" and spaces (same length, so that nlohmann's columns stay
+// right; the spaces keep "-NaN" or "NaN.5" invalid, as in Python), and the parse callback puts
+// the value back into the k-th number. On error *reason says why.
+bool parsePythonJson(const std::string& text, nlohmann::json* out, std::string* reason) {
+  std::string rewritten;
+  rewritten.reserve(text.size());
+  std::vector<std::pair<size_t, double>> nonfinite;  // (index among the numbers, value)
+  size_t numbers = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\' && i + 1 < text.size()) {
+        rewritten.append(text, i, 2);
+        i += 2;
+        continue;
+      }
+      if (c == '"') in_string = false;
+      rewritten += c;
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    double value = 0;
+    if (text.compare(i, 3, "NaN") == 0) {
+      length = 3;
+      value = std::nan("");
+    } else if (text.compare(i, 8, "Infinity") == 0) {
+      length = 8;
+      value = HUGE_VAL;
+    } else if (text.compare(i, 9, "-Infinity") == 0) {
+      length = 9;
+      value = -HUGE_VAL;
+    }
+    if (length > 0) {
+      nonfinite.emplace_back(numbers++, value);
+      rewritten += " 0";
+      rewritten.append(length - 2, ' ');
+      i += length;
+    } else if (c == '-' || isDigit(c)) {
+      // A number: nlohmann's number tokens in text it accepts are these runs.
+      ++numbers;
+      while (i < text.size() && (isDigit(text[i]) || std::strchr("+-.eE", text[i]) != nullptr)) {
+        rewritten += text[i++];
+      }
+    } else {
+      if (c == '"') in_string = true;
+      rewritten += c;
+      ++i;
+    }
+  }
+  size_t seen = 0, next = 0;
+  auto restore = [&](int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (event == nlohmann::json::parse_event_t::value && parsed.is_number()) {
+      if (next < nonfinite.size() && nonfinite[next].first == seen)
+        parsed = nonfinite[next++].second;
+      ++seen;
+    }
+    return true;
+  };
+  try {
+    *out = nlohmann::json::parse(rewritten, restore);
+  } catch (const nlohmann::json::exception& e) {
+    *reason = jsonErrorReason(e);
+    return false;
+  }
+  return true;
+}
+
 // --- Python formatting ------------------------------------------------------------------------
 
 // json.dumps() of a float: repr, except for the non-finite values.
@@ -164,8 +250,6 @@ std::string truncateLine(const std::string& s) {
 
 // --- Python float() ---------------------------------------------------------------------------
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
 std::string asciiLower(std::string s) {
   for (char& c : s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -263,9 +347,11 @@ bool parsePythonFloat(const std::string& text, double* out) {
 
 // --- CSV --------------------------------------------------------------------------------------
 
-// Python csv's QUOTE_MINIMAL, plus '\r' (see the header).
+// Python csv's QUOTE_MINIMAL, plus '\r' and a leading U+FEFF (see the header): unquoted at the
+// start of a file, its bytes would read as a UTF-8 byte order mark and be dropped.
 void writeCsvField(const std::string& field, std::string* out) {
-  if (field.find_first_of(",\"\n\r") == std::string::npos) {
+  if (field.find_first_of(",\"\n\r") == std::string::npos &&
+      field.compare(0, 3, "\xEF\xBB\xBF") != 0) {
     *out += field;
     return;
   }
@@ -282,22 +368,12 @@ struct CsvRow {
   int line;  // the line on which the row starts, from 1
 };
 
-// Parses CSV text as Python's csv.reader (default dialect) would after universal-newline
-// translation. Blank lines are skipped.
+// Parses CSV text as Python's csv.reader (default dialect) would with newline='': "\r\n" and
+// "\r" end a line as "\n" does, but inside a quoted field they are kept as they are (so that a
+// field with a '\r' survives the writer's quoting). Blank lines are skipped.
 Status parseCsv(const std::string& raw, std::vector<CsvRow>* rows) {
-  // Universal newlines: "\r\n" and "\r" become "\n".
-  std::string text;
-  text.reserve(raw.size());
   size_t start = 0;
   if (raw.compare(0, 3, "\xEF\xBB\xBF") == 0) start = 3;  // UTF-8 byte order mark
-  for (size_t i = start; i < raw.size(); ++i) {
-    if (raw[i] == '\r') {
-      text += '\n';
-      if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
-    } else {
-      text += raw[i];
-    }
-  }
 
   enum class State { kStartRecord, kStartField, kInField, kInQuotedField, kQuoteInQuotedField };
   State state = State::kStartRecord;
@@ -316,7 +392,12 @@ Status parseCsv(const std::string& raw, std::vector<CsvRow>* rows) {
     state = State::kStartRecord;
   };
 
-  for (char c : text) {
+  for (size_t i = start; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\r' && state != State::kInQuotedField) {
+      c = '\n';
+      if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+    }
     if (state == State::kStartRecord) {
       if (c == '\n') {  // a blank line
         ++line;
@@ -525,6 +606,45 @@ Status readFile(const std::string& path, std::string* text) {
   return Status::OK();
 }
 
+// CompilerEnvState::fromJson() of a parsed value.
+Status stateFromJsonValue(const nlohmann::json& value, CompilerEnvState* out) {
+  if (!value.is_object()) {
+    return invalidArgument(std::string("CompilerEnvState JSON must be an object, not ") +
+                           value.type_name());
+  }
+  auto field = [&](const char* name, const nlohmann::json** result) -> Status {
+    auto it = value.find(name);
+    if (it == value.end()) {
+      return invalidArgument(std::string("CompilerEnvState JSON is missing required field '") +
+                             name + "'");
+    }
+    *result = &*it;
+    return Status::OK();
+  };
+  auto wrongType = [](const char* name, const char* expected, const nlohmann::json& v) {
+    return invalidArgument(std::string("Field '") + name + "' of CompilerEnvState JSON must be " +
+                           expected + ", not " + v.type_name());
+  };
+
+  const nlohmann::json* benchmark;
+  const nlohmann::json* commandline;
+  const nlohmann::json* walltime;
+  CGYM_RETURN_IF_ERROR(field("benchmark", &benchmark));
+  if (!benchmark->is_string()) return wrongType("benchmark", "a string", *benchmark);
+  CGYM_RETURN_IF_ERROR(field("commandline", &commandline));
+  if (!commandline->is_string()) return wrongType("commandline", "a string", *commandline);
+  CGYM_RETURN_IF_ERROR(field("walltime", &walltime));
+  if (!walltime->is_number()) return wrongType("walltime", "a number", *walltime);
+  std::optional<double> reward;
+  auto it = value.find("reward");
+  if (it != value.end() && !it->is_null()) {
+    if (!it->is_number()) return wrongType("reward", "a number or null", *it);
+    reward = it->get<double>();
+  }
+  return CompilerEnvState::make(benchmark->get<std::string>(), commandline->get<std::string>(),
+                                walltime->get<double>(), reward, out);
+}
+
 }  // namespace
 
 // --- CompilerEnvState -------------------------------------------------------------------------
@@ -552,46 +672,11 @@ std::string CompilerEnvState::toJson() const { return pythonJson(stateToJsonValu
 Status CompilerEnvState::fromJson(const std::string& json, CompilerEnvState* out) {
   try {
     nlohmann::json value;
-    try {
-      value = nlohmann::json::parse(json);
-    } catch (const nlohmann::json::exception& e) {
-      return invalidArgument(std::string("Invalid CompilerEnvState JSON: ") + e.what());
+    std::string reason;
+    if (!parsePythonJson(json, &value, &reason)) {
+      return invalidArgument("Invalid CompilerEnvState JSON: " + reason);
     }
-    if (!value.is_object()) {
-      return invalidArgument(std::string("CompilerEnvState JSON must be an object, not ") +
-                             value.type_name());
-    }
-    auto field = [&](const char* name, const nlohmann::json** result) -> Status {
-      auto it = value.find(name);
-      if (it == value.end()) {
-        return invalidArgument(std::string("CompilerEnvState JSON is missing required field '") +
-                               name + "'");
-      }
-      *result = &*it;
-      return Status::OK();
-    };
-    auto wrongType = [](const char* name, const char* expected, const nlohmann::json& v) {
-      return invalidArgument(std::string("Field '") + name + "' of CompilerEnvState JSON must be " +
-                             expected + ", not " + v.type_name());
-    };
-
-    const nlohmann::json* benchmark;
-    const nlohmann::json* commandline;
-    const nlohmann::json* walltime;
-    CGYM_RETURN_IF_ERROR(field("benchmark", &benchmark));
-    if (!benchmark->is_string()) return wrongType("benchmark", "a string", *benchmark);
-    CGYM_RETURN_IF_ERROR(field("commandline", &commandline));
-    if (!commandline->is_string()) return wrongType("commandline", "a string", *commandline);
-    CGYM_RETURN_IF_ERROR(field("walltime", &walltime));
-    if (!walltime->is_number()) return wrongType("walltime", "a number", *walltime);
-    std::optional<double> reward;
-    auto it = value.find("reward");
-    if (it != value.end() && !it->is_null()) {
-      if (!it->is_number()) return wrongType("reward", "a number or null", *it);
-      reward = it->get<double>();
-    }
-    return make(benchmark->get<std::string>(), commandline->get<std::string>(),
-                walltime->get<double>(), reward, out);
+    return stateFromJsonValue(value, out);
   } catch (const std::exception& e) {
     return invalidArgument(std::string("Invalid CompilerEnvState JSON: ") + e.what());
   }
@@ -801,18 +886,27 @@ bool operator==(const ValidationResult& a, const ValidationResult& b) {
 bool operator!=(const ValidationResult& a, const ValidationResult& b) { return !(a == b); }
 
 Status statesFromJsonArray(const std::string& json, std::vector<CompilerEnvState>* out) {
-  nlohmann::json parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_array()) {
-    return Status(StatusCode::kInvalidArgument, "Expected a JSON array of states");
+  try {
+    nlohmann::json parsed;
+    std::string reason;
+    if (!parsePythonJson(json, &parsed, &reason)) {
+      return invalidArgument("Expected a JSON array of states: " + reason);
+    }
+    if (!parsed.is_array()) {
+      return invalidArgument(std::string("Expected a JSON array of states, not ") +
+                             parsed.type_name());
+    }
+    std::vector<CompilerEnvState> states;
+    for (const auto& item : parsed) {
+      CompilerEnvState state;
+      CGYM_RETURN_IF_ERROR(stateFromJsonValue(item, &state));
+      states.push_back(std::move(state));
+    }
+    *out = std::move(states);
+    return Status::OK();
+  } catch (const std::exception& e) {
+    return invalidArgument(std::string("Invalid states JSON: ") + e.what());
   }
-  std::vector<CompilerEnvState> states;
-  for (const auto& item : parsed) {
-    CompilerEnvState state;
-    CGYM_RETURN_IF_ERROR(CompilerEnvState::fromJson(item.dump(), &state));
-    states.push_back(std::move(state));
-  }
-  *out = std::move(states);
-  return Status::OK();
 }
 
 }  // namespace cgym::client

@@ -13,7 +13,11 @@
 // a round trip intact):
 //  * The benchmark must be non-empty (CompilerGym accepts "").
 //  * The writer also quotes fields that contain '\r' (Python 3.11's csv module does not, so its
-//    output does not survive a read back).
+//    output does not survive a read back), and fields that start with U+FEFF (unquoted at the
+//    start of the text, its bytes would read as a byte order mark, which the reader drops).
+//  * The reader keeps "\r" and "\r\n" inside quoted fields as they are (Python's csv module
+//    with newline=''; CompilerGym opens files with universal newlines, which turns them into
+//    "\n"), so that a field with a '\r' survives a round trip.
 //  * The reader rejects a quoted field that is still open at the end of the input (Python's
 //    non-strict csv reader silently takes the rest of the file into that field), and it skips
 //    wholly blank lines (Python reports them as rows with 0 columns).
@@ -55,9 +59,11 @@ struct CompilerEnvState {
   std::string toJson() const;
 
   // Parses a JSON object with keys benchmark (string), commandline (string), walltime (number)
-  // and optionally reward (number or null); other keys are ignored. INVALID_ARGUMENT for
-  // malformed JSON, a non-object, a missing required field or a field of the wrong type (the
-  // message names the field), and for a state make() rejects.
+  // and optionally reward (number or null); other keys are ignored. As Python's json.loads(),
+  // NaN, Infinity and -Infinity are numbers too. INVALID_ARGUMENT for malformed JSON (the
+  // message says why, in at most 200 bytes of nlohmann's words), a non-object, a missing required
+  // field or a field of the wrong type (the message names the field), and for a state make()
+  // rejects.
   static Status fromJson(const std::string& json, CompilerEnvState* out);
 };
 
@@ -66,12 +72,14 @@ struct CompilerEnvState {
 bool operator==(const CompilerEnvState& a, const CompilerEnvState& b);
 bool operator!=(const CompilerEnvState& a, const CompilerEnvState& b);
 
+// Parses a JSON array of states (each as CompilerEnvState::fromJson reads it, NaN and Infinity
+// included). INVALID_ARGUMENT "Expected a JSON array of states: <why>" for malformed JSON,
+// "Expected a JSON array of states, not <type>" for other JSON; *out is untouched on error.
+Status statesFromJsonArray(const std::string& json, std::vector<CompilerEnvState>* out);
+
 // Python's repr() of a float: the shortest digits that round-trip, exponent form when the
 // decimal exponent is < -4 or >= 16 ("1e-05", "1e+16"), else fixed with at least one decimal
 // ("2.0", "0.0001", "1000000000000000.0"); "inf", "-inf", "nan".
-// Parses a JSON array of states (each as CompilerEnvState::fromJson reads it).
-Status statesFromJsonArray(const std::string& json, std::vector<CompilerEnvState>* out);
-
 std::string pythonFloatRepr(double value);
 
 // Writes states as CSV to a stream it does not own (the caller closes files). The header, if
@@ -98,7 +106,8 @@ class CompilerEnvStateWriter {
 //    ("2", " 2.5 ", "1e-05", "inf", "1_000").
 //  * Empty input, or a header alone, yields no states.
 //  * Fields follow Python's csv module: "quoted, fields", doubled "" quotes, newlines inside
-//    quotes; "\r\n" and "\r" line endings are read as "\n" (Python's universal newlines).
+//    quotes; outside quotes "\r\n" and "\r" end a line as "\n" does, inside quotes they are
+//    kept as they are.
 // On error (INVALID_ARGUMENT, or DATA_LOSS if the stream fails), the states of the rows before
 // the bad one have been appended.
 Status readStates(std::istream& in, std::vector<CompilerEnvState>* out);

@@ -507,6 +507,83 @@ static void test_state(void** state) {
   cgym_env_free(env);
 }
 
+/* The state converters, without a service: non-finite numbers, '\r' in quoted fields and a
+ * leading U+FEFF survive both round trips; errors say why. */
+static void test_states_conversion(void** state) {
+  char *json = NULL, *csv = NULL, *back = NULL;
+  char long_bad[400];
+  (void)state;
+  /* NaN and Infinity, as Python's json writes and reads them. */
+  assert_ok(cgym_states_csv_to_json("benchmark://x-v0/m,nan,inf,x\n", &json));
+  assert_string_equal(json,
+                      "[{\"benchmark\": \"benchmark://x-v0/m\", \"commandline\": \"x\", "
+                      "\"walltime\": Infinity, \"reward\": NaN}]");
+  assert_ok(cgym_states_json_to_csv(json, 1, &csv));
+  assert_string_equal(csv, "benchmark,reward,walltime,commandline\nbenchmark://x-v0/m,nan,inf,x\n");
+  cgym_free(json);
+  cgym_free(csv);
+  assert_ok(cgym_states_json_to_csv(
+      "[{\"benchmark\": \"NaN Infinity\", \"commandline\": \"\", \"walltime\": Infinity,"
+      " \"reward\": -Infinity}, {\"benchmark\": \"b\", \"commandline\": \"\", \"walltime\": 0,"
+      " \"reward\": 2}]",
+      0, &csv));
+  assert_string_equal(csv, "NaN Infinity,-inf,inf,\nb,2.0,0.0,\n");
+  cgym_free(csv);
+  csv = NULL;
+  assert_fails(cgym_states_json_to_csv("[NaN", 0, &csv), CGYM_INVALID_ARGUMENT);
+  assert_non_null(strstr(cgym_last_error_message(), "Expected a JSON array of states: "));
+  assert_non_null(strstr(cgym_last_error_message(), "parse error"));
+  assert_fails(cgym_states_json_to_csv("{}", 0, &csv), CGYM_INVALID_ARGUMENT);
+  assert_non_null(strstr(cgym_last_error_message(), "Expected a JSON array of states, not object"));
+  /* Only Python's spellings, as whole tokens. */
+  assert_fails(cgym_states_json_to_csv("[-NaN]", 0, &csv), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_states_json_to_csv("[NaN.5]", 0, &csv), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_states_json_to_csv("[nan]", 0, &csv), CGYM_INVALID_ARGUMENT);
+  assert_fails(cgym_states_json_to_csv("[+Infinity]", 0, &csv), CGYM_INVALID_ARGUMENT);
+  /* The reason is cut to 200 bytes. */
+  memset(long_bad, 'x', sizeof long_bad - 1);
+  long_bad[0] = '[';
+  long_bad[1] = '"';
+  long_bad[sizeof long_bad - 1] = '\0';
+  assert_fails(cgym_states_json_to_csv(long_bad, 0, &csv), CGYM_INVALID_ARGUMENT);
+  assert_true(strlen(cgym_last_error_message()) <
+              strlen("Expected a JSON array of states: ") + 200 + 4);
+  assert_null(csv);
+
+  /* A '\r' inside a quoted field is kept; outside quotes "\r\n" and "\r" end lines. */
+  assert_ok(cgym_states_json_to_csv(
+      "[{\"benchmark\": \"benchmark://x-v0/q\", \"commandline\": \"a,b\\rc\", \"walltime\": 0}]", 0,
+      &csv));
+  assert_string_equal(csv, "benchmark://x-v0/q,,0.0,\"a,b\rc\"\n");
+  assert_ok(cgym_states_csv_to_json(csv, &back));
+  assert_non_null(strstr(back, "\"commandline\": \"a,b\\rc\""));
+  cgym_free(csv);
+  cgym_free(back);
+  assert_ok(cgym_states_csv_to_json("b,,1,\"x\r\ny\"\r\nc,,2,z\rd,,3,w\r", &back));
+  assert_string_equal(back,
+                      "[{\"benchmark\": \"b\", \"commandline\": \"x\\r\\ny\", \"walltime\": 1.0, "
+                      "\"reward\": null}, {\"benchmark\": \"c\", \"commandline\": \"z\", "
+                      "\"walltime\": 2.0, \"reward\": null}, {\"benchmark\": \"d\", "
+                      "\"commandline\": \"w\", \"walltime\": 3.0, \"reward\": null}]");
+  cgym_free(back);
+
+  /* A benchmark that starts with U+FEFF is quoted, so it is not read as a byte order mark. */
+  assert_ok(cgym_states_json_to_csv(
+      "[{\"benchmark\": \"\\ufeffv0:x\", \"commandline\": \"\", \"walltime\": 1.0}]", 0, &csv));
+  assert_string_equal(csv, "\"\xEF\xBB\xBFv0:x\",,1.0,\n");
+  assert_ok(cgym_states_csv_to_json(csv, &back));
+  assert_non_null(strstr(back, "\"benchmark\": \"\\ufeffv0:x\""));
+  cgym_free(csv);
+  cgym_free(back);
+  /* A byte order mark that starts the text is still dropped. */
+  assert_ok(
+      cgym_states_csv_to_json("\xEF\xBB\xBF"
+                              "b,,1,x\n",
+                              &back));
+  assert_non_null(strstr(back, "[{\"benchmark\": \"b\""));
+  cgym_free(back);
+}
+
 static void test_timeouts(void** state) {
   cgym_options_t* options = NULL;
   cgym_env_t* env = NULL;
@@ -597,9 +674,9 @@ int main(void) {
 #endif
   failures += cmocka_run_group_tests_name(
       "client without a service",
-      ((const struct CMUnitTest[]){cmocka_unit_test(test_options),
-                                   cmocka_unit_test(test_connect_errors),
-                                   cmocka_unit_test(test_calls_on_null_env)}),
+      ((const struct CMUnitTest[]){
+          cmocka_unit_test(test_options), cmocka_unit_test(test_connect_errors),
+          cmocka_unit_test(test_calls_on_null_env), cmocka_unit_test(test_states_conversion)}),
       NULL, NULL);
   for (i = 0; i < 2; ++i) {
     const struct CMUnitTest tests[] = {

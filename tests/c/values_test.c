@@ -2340,6 +2340,46 @@ static void test_action_space(void** state) {
   cgym_space_free(named);
 }
 
+/* cgym.h reads a space's text back as NUL-terminated strings, so the parsers reject text with a
+ * NUL byte: names, type ids, named discrete names and dict keys (here nested in a list). */
+static void test_space_parse_rejects_nul(void** state) {
+  static const unsigned char action_name[] = {0x0a, 0x02, 'a', 0x00};
+  static const unsigned char observation_name[] = {0x0a, 0x02, 0x00, 'b'};
+  static const unsigned char type_id[] = {0x12, 0x04, 0x12, 0x02, 'p', 0x00};
+  static const unsigned char named[] = {0x12, 0x08, 0x32, 0x06, 0x0a, 0x01, 'x', 0x0a, 0x01, 0x00};
+  /* ObservationSpace{space: {space_list: [{space_dict: {KEY: {discrete: {n: 1}}}}]}} */
+  unsigned char dict_key[] = {0x12, 0x11, 0x1a, 0x0f, 0x0a, 0x0d, 0x22, 0x0b, 0x0a, 0x09,
+                              0x0a, 0x01, 0x00, 0x12, 0x04, 0x2a, 0x02, 0x08, 0x01};
+  cgym_action_space_t* action = SENTINEL;
+  cgym_observation_space_t* observation = SENTINEL;
+  const cgym_space_t* dict;
+  const cgym_space_t* discrete;
+  const char* key = NULL;
+  (void)state;
+  EXPECT_INVALID(cgym_action_space_parse(&action, action_name, sizeof action_name));
+  EXPECT_MESSAGE_HAS("The name of the action space contains a NUL byte");
+  EXPECT_INVALID(
+      cgym_observation_space_parse(&observation, observation_name, sizeof observation_name));
+  EXPECT_MESSAGE_HAS("The name of the observation space contains a NUL byte");
+  EXPECT_INVALID(cgym_action_space_parse(&action, type_id, sizeof type_id));
+  EXPECT_MESSAGE_HAS("The type id of a space contains a NUL byte");
+  EXPECT_INVALID(cgym_action_space_parse(&action, named, sizeof named));
+  EXPECT_MESSAGE_HAS("A name of a named discrete space contains a NUL byte");
+  EXPECT_INVALID(cgym_observation_space_parse(&observation, dict_key, sizeof dict_key));
+  EXPECT_MESSAGE_HAS("A key of a dict space contains a NUL byte");
+  assert_ptr_equal(action, SENTINEL);
+  assert_ptr_equal(observation, SENTINEL);
+  /* The same space with the key "k" parses. */
+  dict_key[12] = 'k';
+  EXPECT_OK(cgym_observation_space_parse(&observation, dict_key, sizeof dict_key));
+  EXPECT_OK(cgym_space_subspace_at(cgym_observation_space_space(observation), 0, &key, &dict));
+  assert_null(key);
+  EXPECT_OK(cgym_space_subspace_at(dict, 0, &key, &discrete));
+  assert_string_equal(key, "k");
+  assert_int_equal(cgym_space_kind(discrete), CGYM_SPACE_DISCRETE);
+  cgym_observation_space_free(observation);
+}
+
 static void test_observation_space(void** state) {
   static const unsigned char malformed[] = {0x12, 0x01};
   cgym_space_t* space = NULL;
@@ -2458,6 +2498,7 @@ int main(void) {
       cmocka_unit_test(test_space_clone_kind_and_type_id),
       cmocka_unit_test(test_action_space),
       cmocka_unit_test(test_observation_space),
+      cmocka_unit_test(test_space_parse_rejects_nul),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
