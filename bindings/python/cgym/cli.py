@@ -12,6 +12,9 @@ a service for remote clients.
     cgym greedy --dataset cgym-v0 --steps 2000
     cgym replay cgym-random-search-results.csv
     cgym serve --port 5000
+    cgym serve --host 0.0.0.0 --port 5000 --tls-cert cert.pem --tls-key key.pem \
+        --token-file token.txt
+    cgym spaces llvm-v0 --endpoint node1:5000 --tls-ca cert.pem --token-file token.txt
 
 Exit codes: 0 success, 1 an error (an unknown benchmark, a failed validation...), 2 a usage
 error, 130 a search stopped by Ctrl-C (its results so far written and shown; 143 for
@@ -38,6 +41,7 @@ from rich.table import Table
 
 import cgym
 import cgym.errors
+from cgym.service import ConnectionOpts
 
 from . import search as search_lib
 
@@ -61,6 +65,30 @@ def _endpoint(value: Optional[str]) -> Optional[str]:
     return None if value in (None, "", "managed") else value
 
 
+def _is_remote(endpoint: Optional[str]) -> bool:
+    """Whether `endpoint` (after _endpoint) is a service someone else runs: neither managed
+    (None) nor in this process."""
+    return endpoint is not None and not endpoint.startswith("inproc")
+
+
+# The default token for services someone else runs. Never a command-line option: every user
+# of the machine can read a process's arguments (ps, /proc/PID/cmdline).
+TOKEN_VARIABLE = "CGYM_TOKEN"
+
+
+def read_token_file(path) -> str:
+    """The token of a token file: its first line without trailing whitespace, as the service
+    reads its --token_file."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            token = f.readline().rstrip()
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.ClickException(f"Cannot read the token file {path}: {e}") from e
+    if not token:
+        raise click.ClickException(f"The token file {path} is empty")
+    return token
+
+
 def _fail_on_errors(command):
     """Errors of the library (unknown ids, benchmarks, a missing service...) exit 1 with their
     message; click's own (usage errors: 2) pass."""
@@ -81,13 +109,99 @@ def _fail_on_errors(command):
     return wrapper
 
 
-endpoint_option = click.option(
-    "--endpoint",
-    default=None,
-    metavar="ENDPOINT",
-    help='Where the compiler runs: "managed" (default: a service this command starts), '
-    '"inproc" (in this process), or "HOST:PORT" of a service (`cgym serve`).',
-)
+_FILE = click.Path(exists=True, dir_okay=False)
+
+
+def endpoint_option(command):
+    """--endpoint, and how to reach a service someone else runs (--token-file, --tls-ca,
+    --tls, --tls-client-cert, --tls-client-key): the command gets `endpoint` and `connection`
+    (the ConnectionOpts of a service someone else runs, else None)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, token_file, tls_ca, tls, tls_client_cert, tls_client_key, **kwargs):
+        endpoint = _endpoint(kwargs.get("endpoint"))
+        given = [
+            name
+            for name, value in (
+                ("--token-file", token_file),
+                ("--tls-ca", tls_ca),
+                ("--tls", tls),
+                ("--tls-client-cert", tls_client_cert),
+                ("--tls-client-key", tls_client_key),
+            )
+            if value
+        ]
+        if given and not _is_remote(endpoint):
+            raise click.UsageError(
+                f"{', '.join(given)}: only for a service someone else runs (--endpoint HOST:PORT)"
+            )
+        if (tls_client_cert is None) != (tls_client_key is None):
+            raise click.UsageError("Give --tls-client-cert and --tls-client-key together.")
+        connection = None
+        if _is_remote(endpoint):
+            token = read_token_file(token_file) if token_file else None
+            if token is None:
+                token = os.environ.get(TOKEN_VARIABLE) or None
+            connection = ConnectionOpts(
+                token=token,
+                tls=tls,
+                tls_root_certs=tls_ca,
+                tls_client_cert=tls_client_cert,
+                tls_client_key=tls_client_key,
+            )
+        return command(*args, connection=connection, **kwargs)
+
+    options = [
+        click.option(
+            "--endpoint",
+            default=None,
+            metavar="ENDPOINT",
+            help='Where the compiler runs: "managed" (default: a service this command starts), '
+            '"inproc" (in this process), or "HOST:PORT" of a service (`cgym serve`).',
+        ),
+        click.option(
+            "--token-file",
+            type=_FILE,
+            default=None,
+            metavar="FILE",
+            help="With --endpoint HOST:PORT: the service's token is the first line of FILE "
+            f"(default: ${TOKEN_VARIABLE}). Never give a token on the command line itself: "
+            "other users can read a process's arguments.",
+        ),
+        click.option(
+            "--tls-ca",
+            type=_FILE,
+            default=None,
+            metavar="PEM",
+            help="With --endpoint HOST:PORT: connect with TLS and verify the service's "
+            "certificate against these root certificates (e.g. its self-signed certificate).",
+        ),
+        click.option(
+            "--tls",
+            is_flag=True,
+            default=False,
+            help="With --endpoint HOST:PORT: connect with TLS, verifying the service against "
+            "the system's root certificates.",
+        ),
+        click.option(
+            "--tls-client-cert",
+            type=_FILE,
+            default=None,
+            metavar="PEM",
+            help="With --endpoint HOST:PORT: this client's certificate, for a service that "
+            "requires one (`cgym serve --tls-client-ca`); needs --tls-client-key.",
+        ),
+        click.option(
+            "--tls-client-key",
+            type=_FILE,
+            default=None,
+            metavar="PEM",
+            help="The private key of --tls-client-cert.",
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,7 +230,7 @@ def _space_name(space) -> str:
 @cli.command(short_help="List the environments, their default spaces and service.")
 @endpoint_option
 @_fail_on_errors
-def envs(endpoint):
+def envs(endpoint, connection):
     """The environment ids, their default observation and reward spaces, and where their
     compiler is found."""
     endpoint = _endpoint(endpoint)
@@ -129,7 +243,7 @@ def envs(endpoint):
         needed = plugin if endpoint == "inproc" else service
         observation = reward = "?"
         if needed is not None or (endpoint is not None and endpoint != "inproc"):
-            env = cgym.make(env_id, endpoint)
+            env = cgym.make(env_id, endpoint, connection_settings=connection)
             try:
                 observation = _space_name(env.observation_space_spec)
                 reward = _space_name(env.reward_space)
@@ -144,10 +258,10 @@ def envs(endpoint):
 @click.argument("env_id", metavar="ENV")
 @endpoint_option
 @_fail_on_errors
-def spaces(env_id, endpoint):
+def spaces(env_id, endpoint, connection):
     """The action, observation and reward spaces of environment ENV."""
     out = _console()
-    env = cgym.make(env_id, _endpoint(endpoint))
+    env = cgym.make(env_id, _endpoint(endpoint), connection_settings=connection)
     try:
         for space in env.action_spaces:
             names = getattr(space, "names", None)
@@ -445,6 +559,7 @@ def _run_search(
     steps,
     workers,
     endpoint,
+    connection,
     reward,
     output,
     ray_address=None,
@@ -459,6 +574,7 @@ def _run_search(
         method=method,
         env_id=env_id,
         endpoint=_endpoint(endpoint),
+        connection=connection,
         reward_space=reward,
         budget=budget,
         patience=patience,
@@ -606,7 +722,7 @@ def _error_text(error) -> str:
 )
 @endpoint_option
 @_fail_on_errors
-def replay(states_csv, env_id, endpoint):
+def replay(states_csv, env_id, endpoint, connection):
     """Replays and validates each state of STATES_CSV (benchmark,reward,walltime,commandline),
     as `cgym random-search` and `cgym greedy` write them; exits 1 if any fails."""
     states = cgym.states_from_csv(Path(states_csv).read_text())
@@ -621,7 +737,7 @@ def replay(states_csv, env_id, endpoint):
     ):
         table.add_column(column, justify=justify, overflow="fold")
     failures = 0
-    env = cgym.make(env_id, _endpoint(endpoint))
+    env = cgym.make(env_id, _endpoint(endpoint), connection_settings=connection)
     try:
         for state in states:
             replayed = None
@@ -670,6 +786,34 @@ def _connect_address(host: str, port: int) -> str:
     return f"{host}:{port}"
 
 
+def _client_needs(env_id, address, tls_cert, tls_client_ca, token_file) -> list[str]:
+    """What a client of `cgym serve` needs, in words, in Python and on the command line: one
+    line each (none for a service that needs nothing)."""
+    needs, settings, flags = [], [], [f"--endpoint {address}"]
+    if tls_cert:
+        needs.append(
+            f"TLS (trusting {tls_cert} if it is self-signed, and connecting by a name it certifies)"
+        )
+        settings.append(f'tls_root_certs="{tls_cert}"')
+        flags.append(f"--tls-ca {tls_cert}")
+    if tls_client_ca:
+        needs.append(f"a client certificate signed by {tls_client_ca}")
+        settings.append('tls_client_cert="CERT", tls_client_key="KEY"')
+        flags.append("--tls-client-cert CERT --tls-client-key KEY")
+    if token_file:
+        needs.append(f"the token of {token_file}")
+        settings.append(f'token=open("{token_file}").readline().rstrip()')
+        flags.append(f"--token-file {token_file} (or ${TOKEN_VARIABLE})")
+    if not needs:
+        return []
+    return [
+        f"Clients need {' and '.join(needs)}:",
+        f'  Python: cgym.make("{env_id}", endpoint="{address}", '
+        f"connection_settings=cgym.service.ConnectionOpts({', '.join(settings)}))",
+        f"  cgym COMMAND {' '.join(flags)}",
+    ]
+
+
 @cli.command(short_help="Run a compiler service for remote clients.")
 @click.option(
     "--port",
@@ -679,7 +823,11 @@ def _connect_address(host: str, port: int) -> str:
     help="Port to listen on (0: any free port).",
 )
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all)."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: all). An address other hosts reach needs --tls-cert "
+    "and --tls-key, and --token-file or --tls-client-ca; or --insecure.",
 )
 @click.option(
     "--working-dir",
@@ -694,15 +842,65 @@ def _connect_address(host: str, port: int) -> str:
     show_default=True,
     help="Environment whose service to run.",
 )
+@click.option(
+    "--tls-cert",
+    type=_FILE,
+    default=None,
+    metavar="PEM",
+    help="Serve with TLS: the service's certificate (chain); needs --tls-key.",
+)
+@click.option("--tls-key", type=_FILE, default=None, metavar="PEM", help="Its private key.")
+@click.option(
+    "--tls-client-ca",
+    type=_FILE,
+    default=None,
+    metavar="PEM",
+    help="Require client certificates signed by these CA certificates (with --tls-cert).",
+)
+@click.option(
+    "--token-file",
+    type=_FILE,
+    default=None,
+    metavar="FILE",
+    help="Require the token on the first line of FILE from every client (keep the file "
+    "readable by you only). Never give a token on the command line itself: other users can "
+    "read a process's arguments.",
+)
+@click.option(
+    "--insecure",
+    is_flag=True,
+    default=False,
+    help="Allow plaintext and/or no token on an address other hosts reach: anyone who "
+    "reaches the port can then drive the service. Only on a network you trust.",
+)
 @_fail_on_errors
-def serve(port, host, working_dir, env_id):
+def serve(port, host, working_dir, env_id, tls_cert, tls_key, tls_client_ca, token_file, insecure):
     """Runs the environment's compiler service for remote clients until Ctrl-C, and prints
-    the address to connect to (cgym.make(ENV, endpoint="HOST:PORT"))."""
+    the address to connect to (cgym.make(ENV, endpoint="HOST:PORT")) and what a client
+    needs (TLS, the token). The service refuses an address other hosts reach without TLS and
+    a token (or client certificates), unless --insecure."""
     binary = _service_path(env_id, 0)
     if binary is None:
         raise click.ClickException(
             f"The service of {env_id} is not installed (set CGYM_LLVM_SERVICE to its path)"
         )
+    if (tls_cert is None) != (tls_key is None):
+        raise click.UsageError("Give --tls-cert and --tls-key together.")
+    if tls_client_ca is not None and tls_cert is None:
+        raise click.UsageError("--tls-client-ca needs --tls-cert and --tls-key.")
+    # The service's own checks decide the rest (e.g. what an address other hosts reach needs),
+    # and its messages reach this command's stderr.
+    security = {
+        "tls_cert": tls_cert,
+        "tls_key": tls_key,
+        "tls_client_ca": tls_client_ca,
+        "token_file": token_file,
+    }
+    security_args = [
+        f"--{flag}={Path(value).resolve()}" for flag, value in security.items() if value
+    ]
+    if insecure:
+        security_args.append("--insecure")
     temporary = working_dir is None
     directory = Path(tempfile.mkdtemp(prefix="cgym-serve-") if temporary else working_dir)
     directory.mkdir(parents=True, exist_ok=True)
@@ -714,7 +912,7 @@ def serve(port, host, working_dir, env_id):
     # service with SIGTERM and waits for its orderly exit. It gets SIGTERM too if this process
     # dies first.
     process = subprocess.Popen(
-        [binary, f"--working_dir={directory}", f"--port={port}", f"--host={host}"],
+        [binary, f"--working_dir={directory}", f"--port={port}", f"--host={host}", *security_args],
         stdin=subprocess.DEVNULL,
         start_new_session=True,
         preexec_fn=_terminate_with_parent if sys.platform.startswith("linux") else None,
@@ -737,11 +935,15 @@ def serve(port, host, working_dir, env_id):
         address = _connect_address(host, int(port_file.read_text().strip()))
         click.echo(address)
         sys.stdout.flush()
-        err.print(
-            f"Serving {env_id} ({binary}, pid {process.pid}) on {address}: connect with "
-            f'cgym.make("{env_id}", endpoint="{address}"). Ctrl-C stops.',
-            markup=False,
-        )
+        serving = f"Serving {env_id} ({binary}, pid {process.pid}) on {address}"
+        needs = _client_needs(env_id, address, tls_cert, tls_client_ca, token_file)
+        if not needs:
+            needs = [f'{serving}: connect with cgym.make("{env_id}", endpoint="{address}").']
+        else:
+            needs.insert(0, serving + ".")
+        # Not wrapped: the lines are commands to copy.
+        for line in needs + ["Ctrl-C stops."]:
+            err.print(line, markup=False, soft_wrap=True)
         process.wait()
         raise click.ClickException(f"The service exited with code {process.returncode}")
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ SearchRunner runs one search per benchmark in worker processes (each with its ow
 can be stopped from a signal handler, keeping the best found so far.
 """
 
+import dataclasses
 import math
 import multiprocessing
 import multiprocessing.util
@@ -453,11 +454,13 @@ def dataset_benchmarks(dataset, count: Optional[int] = None) -> list[str]:
 class SearchConfig:
     """What SearchRunner runs on each benchmark: "random" or "greedy" on cgym.make(env_id,
     endpoint) with `reward_space` (None: the env's own reward space, else
-    IrInstructionCountOz)."""
+    IrInstructionCountOz). `connection`: how to reach a service someone else runs (its token
+    and TLS settings), None for the defaults."""
 
     method: str = "random"
     env_id: str = "llvm-ic-v0"
     endpoint: Optional[str] = None
+    connection: Optional[ConnectionOpts] = None
     reward_space: Optional[str] = None
     budget: Budget = field(default_factory=Budget)
     patience: Optional[int] = None
@@ -513,13 +516,15 @@ def _close_worker_env() -> None:
 
 
 def _worker_env(config: SearchConfig):
-    key = (config.env_id, config.endpoint)
+    key = (config.env_id, config.endpoint, config.connection)
     if _worker.get("key") != key:
         _close_worker_env()
         import cgym
 
         # A service stuck in a pass that ran out of time is killed soon after it is closed.
-        settings = ConnectionOpts(local_service_exit_max_seconds=2)
+        settings = dataclasses.replace(
+            config.connection or ConnectionOpts(), local_service_exit_max_seconds=2
+        )
         env = cgym.make(config.env_id, config.endpoint, connection_settings=settings)
         # The searches read rewards only: no observation computed per step.
         env.observation_space = None

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Connections to services: CompilerGym's ConnectionOpts and CompilerGymServiceConnection."""
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 from . import _cgym as C
 from . import _convert
@@ -20,7 +21,19 @@ from .errors import (  # noqa
 
 @dataclass
 class ConnectionOpts:
-    """CompilerGym's connection options (ConnectionOpts), with its defaults."""
+    """CompilerGym's connection options (ConnectionOpts), with its defaults, and libcgym's
+    options for a service on another host (docs/security.md):
+
+    - ``token``: sent as ``authorization: Bearer TOKEN`` on every call to a service started
+      with ``--token_file`` (a managed service gets a token of its own: leave this None). Not
+      shown by repr().
+    - ``tls``: connect with TLS, verifying the service against the system's root
+      certificates; ``tls_root_certs`` (a PEM file) verifies it against those instead.
+    - ``tls_client_cert`` and ``tls_client_key`` (PEM files, both or neither): the client's
+      certificate for a service started with ``--tls_client_ca``.
+
+    Any ``tls_*`` set implies ``tls``. A file that cannot be read, or a client certificate
+    without its key, raises ValueError when the connection is made."""
 
     rpc_max_retries: int = 5
     retry_wait_seconds: float = 0.1
@@ -33,6 +46,19 @@ class ConnectionOpts:
     always_send_benchmark_on_reset: bool = False
     script_args: list[str] = field(default_factory=list)
     script_env: dict[str, str] = field(default_factory=dict)
+    # The token is a secret: kept out of repr(), which ends up in logs and tracebacks.
+    token: Optional[str] = field(default=None, repr=False)
+    tls: bool = False
+    tls_root_certs: Optional[Union[str, os.PathLike]] = None
+    tls_client_cert: Optional[Union[str, os.PathLike]] = None
+    tls_client_key: Optional[Union[str, os.PathLike]] = None
+
+    @property
+    def uses_tls(self) -> bool:
+        """Whether connections are made with TLS (``tls`` or any ``tls_*`` file set)."""
+        return bool(self.tls) or any(
+            p is not None for p in (self.tls_root_certs, self.tls_client_cert, self.tls_client_key)
+        )
 
     def to_options(self):
         """A new owned cgym_options_t handle with these settings."""
@@ -59,10 +85,23 @@ class ConnectionOpts:
                 C.cgym_options_add_script_arg(o, str(arg))
             for key, value in self.script_env.items():
                 C.cgym_options_set_script_env(o, str(key), str(value))
+            if self.token is not None:
+                C.cgym_options_set_token(o, str(self.token))
+            if self.uses_tls:
+                C.cgym_options_set_tls(
+                    o,
+                    _path_or_none(self.tls_root_certs),
+                    _path_or_none(self.tls_client_cert),
+                    _path_or_none(self.tls_client_key),
+                )
         except BaseException:
             C.cgym_options_free(o)
             raise
         return o
+
+
+def _path_or_none(path) -> Optional[str]:
+    return None if path is None else os.fspath(path)
 
 
 def connect(endpoint: Union[str, Path], opts: ConnectionOpts = None, benchmark=None):

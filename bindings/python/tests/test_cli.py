@@ -489,3 +489,54 @@ def test_serve(cli_env, tmp_path):
     assert "Service stopped" in stderr
     with pytest.raises(ProcessLookupError):
         os.kill(service_pid, 0)
+
+
+def test_search_on_a_service_with_tls_and_a_token(cli_env, tmp_path, inproc_env):
+    """docs/scale-out.md's cluster without Ray, on one machine: `cgym serve` with TLS and a
+    token, and a search reaching it with --tls-ca and --token-file (or $CGYM_TOKEN); without
+    the token the search fails."""
+    from test_security import TOKEN, make_certificate
+
+    cert, key = make_certificate(tmp_path, "localhost")
+    token = tmp_path / "token.txt"
+    token.write_text(TOKEN + "\n")
+    token.chmod(0o600)
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "cgym.cli", "serve", "--port", "0", "--host", "127.0.0.1",
+            "--tls-cert", cert, "--tls-key", key, "--token-file", token,
+        ],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        port = int(LineReader(process.stdout).wait_for(r"^127\.0\.0\.1:(\d+)$").group(1))
+        endpoint = f"localhost:{port}"  # the name its certificate gives
+        output = tmp_path / "states.csv"
+        search = ["random-search", "--steps", 20, "--endpoint", endpoint, "--tls-ca", cert]
+        search += ["--output", output, FIBONACCI]
+        result = run_cli(cli_env, *search, "--token-file", token)
+        assert result.returncode == 0, result.stderr
+        check_states_of(inproc_env, output, FIBONACCI)
+        result = run_cli(dict(cli_env, CGYM_TOKEN=TOKEN), *search)
+        assert result.returncode == 0, result.stderr
+        result = run_cli(cli_env, *search)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Missing or invalid token" in result.stdout + result.stderr
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, process.stderr.read()
+
+
+def check_states_of(env, csv_path: Path, benchmark: str) -> None:
+    """The CSV holds one state of `benchmark` whose reward its commandline gives."""
+    (state,) = cgym.states_from_csv(csv_path.read_text())
+    assert state.benchmark == benchmark
+    o0, oz, ic = instruction_counts(env, state)
+    assert state.reward == pytest.approx((o0 - ic) / max(o0 - oz, 1), abs=1e-9)

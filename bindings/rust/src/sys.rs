@@ -17,7 +17,7 @@ pub type cgym_event_kind_t = i32;
 pub type cgym_space_kind_t = i32;
 
 pub const CGYM_VERSION_MAJOR: u32 = 0;
-pub const CGYM_VERSION_MINOR: u32 = 5;
+pub const CGYM_VERSION_MINOR: u32 = 6;
 pub const CGYM_VERSION_PATCH: u32 = 0;
 pub const CGYM_ABI_VERSION: u32 = 1;
 
@@ -582,6 +582,13 @@ extern "C" {
     pub fn cgym_options_set_action_space(
         o: *mut cgym_options_t,
         name: *const c_char,
+    ) -> cgym_status_t;
+    pub fn cgym_options_set_token(o: *mut cgym_options_t, token: *const c_char) -> cgym_status_t;
+    pub fn cgym_options_set_tls(
+        o: *mut cgym_options_t,
+        root_certs_path: *const c_char,
+        client_cert_path: *const c_char,
+        client_key_path: *const c_char,
     ) -> cgym_status_t;
 
     // The client.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 //! The binding against the C example service, launched as a managed service
-//! (CGYM_EXAMPLE_SERVICE_C). Managed services listen on loopback (the default --host) and
-//! stop when their last env is dropped.
+//! (CGYM_EXAMPLE_SERVICE_C). Managed services are private to the client (a Unix socket in
+//! a directory of its own and a token, docs/security.md) and stop when their last env is
+//! dropped.
 mod common;
 
 use cgym::{Code, Env, ErrorKind, Event, Options, Spaces};

@@ -137,6 +137,33 @@ static void optionsSetBenchmark(JNIEnv* env, jclass cls, jlong handle, jstring u
   free(text);
 }
 
+static void optionsSetToken(JNIEnv* env, jclass cls, jlong handle, jstring token) {
+  int ok;
+  char* text = cgym_jni_utf8(env, token, NULL, &ok);
+  (void)cls;
+  if (!ok) return;
+  cgym_jni_failed(env, cgym_options_set_token(PTR(cgym_options_t, handle), text));
+  /* The token is a secret: not left in freed memory. */
+  if (text != NULL) memset(text, 0, strlen(text));
+  free(text);
+}
+
+/* Each path may be null (NULL for cgym_options_set_tls); calling it turns TLS on. */
+static void optionsSetTls(JNIEnv* env, jclass cls, jlong handle, jstring root_certs,
+                          jstring client_cert, jstring client_key) {
+  int ok1, ok2 = 0, ok3 = 0;
+  char* roots = cgym_jni_utf8(env, root_certs, NULL, &ok1);
+  char* cert = ok1 ? cgym_jni_utf8(env, client_cert, NULL, &ok2) : NULL;
+  char* key = ok2 ? cgym_jni_utf8(env, client_key, NULL, &ok3) : NULL;
+  (void)cls;
+  if (ok1 && ok2 && ok3) {
+    cgym_jni_failed(env, cgym_options_set_tls(PTR(cgym_options_t, handle), roots, cert, key));
+  }
+  free(roots);
+  free(cert);
+  free(key);
+}
+
 int cgym_jni_call_options(JNIEnv* env, jboolean has_timeout, jdouble timeout,
                           cgym_call_options_t** out) {
   *out = NULL;
@@ -724,6 +751,8 @@ static const JNINativeMethod k_methods[] = {
     {"optionsSetString", "(JI" STR ")V", (void*)optionsSetString},
     {"optionsSetScriptEnv", "(J" STR STR ")V", (void*)optionsSetScriptEnv},
     {"optionsSetBenchmark", "(J" STR "[B)V", (void*)optionsSetBenchmark},
+    {"optionsSetToken", "(J" STR ")V", (void*)optionsSetToken},
+    {"optionsSetTls", "(J" STR STR STR ")V", (void*)optionsSetTls},
     {"connect", "(" STR "J)J", (void*)envConnect},
     {"envFree", "(J)V", (void*)envFree},
     {"envClose", "(J)V", (void*)envClose},

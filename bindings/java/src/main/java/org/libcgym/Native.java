@@ -52,6 +52,10 @@ final class Native {
   static native void optionsSetString(long options, int which, String value);
   static native void optionsSetScriptEnv(long options, String key, String value);
   static native void optionsSetBenchmark(long options, String uri, byte[] program);
+  static native void optionsSetToken(long options, String token);
+  /** Turns TLS on; each path may be null. */
+  static native void optionsSetTls(long options, String rootCerts, String clientCert,
+      String clientKey);
 
   // Environments.
   static native long connect(String endpoint, long options);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 package org.libcgym;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,14 @@ import java.util.Map;
  * first benchmark and the default spaces. A plain Java object (setters return this); it is
  * turned into a native cgym_options_t only for the duration of connect. Unset values keep
  * CompilerGym's defaults.
+ *
+ * <p>A service on another host may ask for a token and TLS (its {@code --token_file},
+ * {@code --tls_cert}, {@code --tls_client_ca}): {@link #token} is sent as
+ * {@code authorization: Bearer TOKEN} on every call; {@link #tls()} connects with TLS verifying
+ * the service against the system's root certificates, {@link #tlsRootCerts} against a PEM file
+ * instead; {@link #tlsClientCert} presents a client certificate. Connecting throws
+ * {@link InvalidArgumentException} for a file that cannot be read or a certificate without its
+ * key. A managed service gets a token of its own: set none for it.
  */
 public final class Options {
   private String benchmark;
@@ -23,6 +32,11 @@ public final class Options {
   private final Map<String, String> scriptEnv = new LinkedHashMap<>();
   private final Map<Integer, Integer> ints = new LinkedHashMap<>();
   private final Map<Integer, Double> doubles = new LinkedHashMap<>();
+  private String token;
+  private boolean tls;
+  private Path tlsRootCerts;
+  private Path tlsClientCert;
+  private Path tlsClientKey;
 
   /** The benchmark of the first reset (a URI). */
   public Options benchmark(String uri) {
@@ -116,6 +130,46 @@ public final class Options {
     return this;
   }
 
+  /** The token of a service started with one (sent as {@code authorization: Bearer}). */
+  public Options token(String token) {
+    this.token = token;
+    return this;
+  }
+
+  /** Connects with TLS, verifying the service against the system's root certificates. */
+  public Options tls() {
+    this.tls = true;
+    return this;
+  }
+
+  /**
+   * Connects with TLS, verifying the service against the root certificates of this PEM file
+   * (e.g. the service's self-signed certificate).
+   */
+  public Options tlsRootCerts(Path pem) {
+    this.tlsRootCerts = pem;
+    return this;
+  }
+
+  /**
+   * Connects with TLS and presents this client certificate and its private key (PEM files,
+   * both needed), for a service that requires client certificates.
+   */
+  public Options tlsClientCert(Path cert, Path key) {
+    this.tlsClientCert = cert;
+    this.tlsClientKey = key;
+    return this;
+  }
+
+  /** Whether connections are made with TLS: {@link #tls()} or any TLS file set. */
+  public boolean usesTls() {
+    return tls || tlsRootCerts != null || tlsClientCert != null || tlsClientKey != null;
+  }
+
+  private static String pathString(Path path) {
+    return path == null ? null : path.toString();
+  }
+
   /** A new owned native cgym_options_t: the caller frees it with Native.optionsFree. */
   long toNative() {
     long o = Native.optionsNew();
@@ -134,6 +188,11 @@ public final class Options {
         Native.optionsSetScriptEnv(o, e.getKey(), e.getValue());
       }
       if (benchmark != null) Native.optionsSetBenchmark(o, benchmark, program);
+      if (token != null) Native.optionsSetToken(o, token);
+      if (usesTls()) {
+        Native.optionsSetTls(o, pathString(tlsRootCerts), pathString(tlsClientCert),
+            pathString(tlsClientKey));
+      }
       return o;
     } catch (RuntimeException | Error e) {
       Native.optionsFree(o);
