@@ -34,23 +34,6 @@ using namespace compiler_gym;
 
 namespace {
 
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void sleepSeconds(double seconds) {
-  if (!(seconds > 0)) return;  // and NaN
-  // Capped (at about 31 years), because converting an infinite duration overflows.
-  std::this_thread::sleep_for(std::chrono::duration<double>(std::min(seconds, 1e9)));
-}
-
-// Python's "%.1f" of a float, used in CompilerGym's messages.
-std::string oneDecimal(double seconds) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
-  return buffer;
-}
-
 bool looksLikeHostPort(const std::string& endpoint) {
   const size_t colon = endpoint.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == endpoint.size()) return false;

@@ -24,13 +24,6 @@ std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// Python's "%.1f", as in CompilerGym's messages.
-std::string oneDecimal(double seconds) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
-  return buffer;
-}
-
 Status sessionNotStarted(const std::string& call) {
   return Status(StatusCode::kSessionNotFound, "Must call reset() before " + call + "()");
 }

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "client/process.h"
+#include "common/deadline.h"
 #include "common/logging.h"
 
 namespace cgym::client {
@@ -34,22 +35,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void sleepSeconds(double seconds) {
-  if (!(seconds > 0)) return;  // and NaN
-  std::this_thread::sleep_for(std::chrono::duration<double>(std::min(seconds, 1e9)));
-}
-
-// Python's "%.1f" of a float, used in CompilerGym's messages.
-std::string oneDecimal(double seconds) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
-  return buffer;
-}
 
 // Files created in or moved into a directory, as a file descriptor that becomes readable
 // (inotify); fd() is -1 where inotify is unavailable. The process keeps one inotify instance

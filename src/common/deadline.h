@@ -3,10 +3,12 @@
 // them into deadlines without overflow.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 
@@ -34,6 +36,25 @@ typename Clock::time_point deadlineAfter(double seconds,
   if (seconds >= room.count() - 1) return Clock::time_point::max();
   return now + std::chrono::duration_cast<typename Clock::duration>(
                    std::chrono::duration<double>(seconds));
+}
+
+// Seconds elapsed on the steady clock since `start`.
+inline double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Sleeps `seconds`; nothing for NaN or values <= 0. Capped (at about 31 years), because
+// converting an infinite duration overflows.
+inline void sleepSeconds(double seconds) {
+  if (!(seconds > 0)) return;
+  std::this_thread::sleep_for(std::chrono::duration<double>(std::min(seconds, 1e9)));
+}
+
+// Python's "%.1f" of a float, as CompilerGym's messages print seconds.
+inline std::string oneDecimal(double seconds) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
+  return buffer;
 }
 
 }  // namespace cgym
