@@ -17,6 +17,7 @@ APT_PACKAGES=(
   swig python3-venv
   doxygen
   llvm-16-dev llvm-16 clang-16 csmith libcsmith-dev
+  libclang-rt-16-dev openssl
   libtinfo5
 )
 

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Builds libcgym and runs every test suite: C (cmocka) and C++ (googletest) through ctest,
 # the same C and C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer and
-# under ThreadSanitizer, the Python suites (service lifecycle, wire protocol, CompilerGym's own
-# client, the binding), and the Rust (cargo test) and Java (JUnit through Maven) bindings' suites.
+# under ThreadSanitizer, the libFuzzer targets on their corpora and briefly, the Python suites
+# (service lifecycle, wire protocol, attacks on the service, CompilerGym's own client, the
+# binding), and the Rust (cargo test) and Java (JUnit through Maven) bindings' suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -21,6 +22,9 @@ echo "== build (ThreadSanitizer)"
 # instrumented either, so TSan would only add build time there.
 scripts/build.sh build/tsan -DCGYM_SANITIZE=thread -DCGYM_BUILD_BENCH=OFF \
   -DCGYM_STATIC_GRPC_SERVICES=OFF -DCGYM_BUILD_LLVM=OFF
+
+echo "== build (libFuzzer targets: clang-16, ASan + UBSan)"
+bash scripts/fuzz.sh build
 
 status=0
 run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with the others
@@ -56,6 +60,9 @@ tsan_options+=:die_after_fork=0
 run "C and C++ tests under TSan" env \
   TSAN_OPTIONS="$tsan_options:suppressions=$root/tests/tsan.supp" \
   ctest --test-dir build/tsan -j2 --output-on-failure --timeout 600
+# Every fuzzer's corpus replayed, then each fuzzed for 60 s (scripts/fuzz.sh long fuzzes for
+# hours; fuzz/README.md).
+run "Fuzzing: corpora and 60 s per target" bash scripts/fuzz.sh ci 60
 run "Python: lifecycle and protocol" build/venv-test/bin/python -m pytest -p no:cacheprovider \
   tests/python --ignore=tests/python/test_compiler_gym_client.py \
   --ignore=tests/python/test_compiler_gym_llvm.py
