@@ -14,6 +14,7 @@ check does not parse) stands for another host where the service must actually st
 
 import os
 import shutil
+import socket
 import stat
 import subprocess
 from pathlib import Path
@@ -419,3 +420,19 @@ def test_tls_flag_errors(launcher, clean_env, certs, tmp_path):
         code, err = refused(launcher, *args)
         assert code == 1, args
         assert f"ERROR: {message}\n" in err, (args, err)
+
+
+def test_a_bare_ipv6_loopback_address_is_served(launcher, pb, clean_env):
+    """--host=::1 (no brackets) listens on ::1 only, as --host=[::1] does."""
+    try:
+        probe = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    proc = launcher.launch("--host=::1")
+    port = proc.wait_for_port()
+    channel, _, _ = launcher.connect(f"[::1]:{port}")
+    assert get_version(stub_for(launcher, channel), pb).service_version == "0.2.5"
+    assert all(is_loopback(address) for address in listening_addresses(port))
+    assert proc.terminate() == 0
