@@ -138,23 +138,16 @@ fn expect_error(result: cgym::Result<()>) -> Error {
     }
 }
 
-/// The service refused the client: UNAUTHENTICATED "Missing or invalid token", which
-/// connecting reports as the cause of a SERVICE_INIT error (as CompilerGym reports every
-/// failure to connect); a later call would report it as is.
+/// The service refused the client: UNAUTHENTICATED "Missing or invalid token", at once
+/// (connecting does not retry a refused token, which no retry can cure).
 #[track_caller]
 fn expect_unauthenticated(result: cgym::Result<()>) {
     let error = expect_error(result);
-    assert!(
-        error.code() == Code::UNAUTHENTICATED || error.code() == Code::SERVICE_INIT,
-        "{error}"
-    );
+    assert_eq!(error.code(), Code::UNAUTHENTICATED, "{error}");
     assert!(
         error.message().contains("Missing or invalid token"),
         "{error}"
     );
-    if error.code() == Code::SERVICE_INIT {
-        assert!(error.message().contains("UNAUTHENTICATED"), "{error}");
-    }
 }
 
 /// Failing to connect (TLS that does not verify, plaintext to TLS): SERVICE_INIT.

@@ -124,21 +124,14 @@ class SecurityTest {
   }
 
   /**
-   * The service refused the client: UNAUTHENTICATED "Missing or invalid token", which
-   * connecting reports as the cause of a ServiceInitException (as CompilerGym reports every
-   * failure to connect); a later call would throw UnauthenticatedException.
+   * The service refused the client: UNAUTHENTICATED "Missing or invalid token", at once
+   * (connecting does not retry a refused token, which no retry can cure).
    */
   private static void expectUnauthenticated(String endpoint, Options options) {
-    ServiceException e = assertThrows(ServiceException.class, () -> episode(endpoint, options));
-    assertTrue(e instanceof UnauthenticatedException || e instanceof ServiceInitException,
-        e.toString());
+    UnauthenticatedException e =
+        assertThrows(UnauthenticatedException.class, () -> episode(endpoint, options));
+    assertEquals(Status.UNAUTHENTICATED, e.code());
     assertTrue(e.getMessage().contains("Missing or invalid token"), e.getMessage());
-    if (e instanceof ServiceInitException) {
-      assertEquals(Status.SERVICE_INIT, e.code());
-      assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
-    } else {
-      assertEquals(Status.UNAUTHENTICATED, e.code());
-    }
   }
 
   /** Failing to connect (TLS that does not verify, plaintext to TLS). */
