@@ -235,7 +235,6 @@ Status Connection::attempt() {
     CGYM_RETURN_IF_ERROR(makeInProcessTransport(std::move(factory), workingDir_, &transport));
     url_ = endpoint_;
   } else if (kind_ == Kind::kManaged) {
-    // launchService() rather than launchManaged(): the token it made goes to the transport.
     LaunchedService launched;
     CGYM_RETURN_IF_ERROR(launchService(endpoint_, opts_, &launched));
     process_ = std::move(launched.process);
@@ -277,15 +276,6 @@ Status Connection::attempt() {
   }
   spaces_ = std::move(spaces);
   transport_ = std::move(transport);
-  return Status::OK();
-}
-
-Status Connection::launchManaged() {
-  LaunchedService launched;
-  CGYM_RETURN_IF_ERROR(launchService(endpoint_, opts_, &launched));
-  process_ = std::move(launched.process);
-  workingDir_ = std::move(launched.workingDir);
-  url_ = std::move(launched.url);
   return Status::OK();
 }
 

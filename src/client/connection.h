@@ -185,7 +185,6 @@ class Connection {
   Connection(std::string endpoint, Kind kind, ConnectionOpts opts);
   Status establish(Deadline deadline = Deadline());
   Status attempt();
-  Status launchManaged();
   Status closeLocked(Deadline deadline = Deadline());
   static Status mapError(const Status& status, double timeout);
   void track(Rpc rpc, const google::protobuf::Message& request,
