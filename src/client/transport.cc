@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "client/transport.h"
 
-#include <fcntl.h>
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -15,6 +13,7 @@
 #include "client/rpc_dispatch.h"
 #include "common/deadline.h"
 #include "common/sanitizers.h"
+#include "common/toolchain.h"
 #include "compiler_gym_service.grpc.pb.h"
 
 namespace cgym::client {
@@ -82,29 +81,14 @@ grpc::ChannelArguments channelArguments() {
 // small: more than 1 MiB (or a device that never ends) is refused rather than read.
 Status readPem(const char* field, const std::string& path, std::string* out) {
   const std::string what = std::string("ConnectionOpts.") + field + " file '" + path + "'";
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return Status(StatusCode::kInvalidArgument,
-                  "Cannot read " + what + ": " + std::strerror(errno));
-  }
-  constexpr size_t kMaxBytes = 1 << 20;
   std::string contents;
-  char buffer[16384];
-  int error = 0;
-  while (contents.size() <= kMaxBytes) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) error = errno;
-    if (n <= 0) break;
-    contents.append(buffer, static_cast<size_t>(n));
+  const int error = readFileBounded(path, 1 << 20, &contents);
+  if (error == EFBIG) {
+    return Status(StatusCode::kInvalidArgument, "The " + what + " is larger than 1 MiB");
   }
-  ::close(fd);
   if (error != 0) {
     return Status(StatusCode::kInvalidArgument,
                   "Cannot read " + what + ": " + std::strerror(error));
-  }
-  if (contents.size() > kMaxBytes) {
-    return Status(StatusCode::kInvalidArgument, "The " + what + " is larger than 1 MiB");
   }
   if (contents.empty()) return Status(StatusCode::kInvalidArgument, "The " + what + " is empty");
   *out = std::move(contents);

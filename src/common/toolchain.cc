@@ -3,9 +3,11 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <sstream>
 #include <system_error>
@@ -58,23 +60,31 @@ std::string toolDiagnostic(std::string text) {
   return truncateForMessage(text, kMaxDiagnostic);
 }
 
+int readFileBounded(const std::string& path, size_t maxBytes, std::string* contents) {
+  contents->clear();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  struct stat info {};
+  int error = ::fstat(fd, &info) != 0 ? errno : S_ISDIR(info.st_mode) ? EISDIR : 0;
+  char buffer[65536];
+  while (error == 0) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = errno;
+    if (n <= 0) break;
+    contents->append(buffer, static_cast<size_t>(n));
+    if (contents->size() > maxBytes) error = EFBIG;
+  }
+  ::close(fd);
+  return error;
+}
+
 Status readFile(const fs::path& path, std::string* contents) {
   std::error_code error;
   if (!fs::exists(path, error)) {
     return Status(StatusCode::kNotFound, "File not found: " + quotedForMessage(path.string()));
   }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  int readError = fd < 0 ? errno : 0;
-  contents->clear();
-  char buffer[65536];
-  while (fd >= 0) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) readError = errno;
-    if (n <= 0) break;
-    contents->append(buffer, static_cast<size_t>(n));
-  }
-  if (fd >= 0) ::close(fd);
+  const int readError = readFileBounded(path.string(), SIZE_MAX, contents);
   if (readError != 0) {
     return Status(StatusCode::kNotFound, "Error reading file " + quotedForMessage(path.string()) +
                                              ": " + std::strerror(readError));

@@ -12,6 +12,11 @@
 
 namespace cgym {
 
+// Reads the file at `path` into `contents`, stopping past `maxBytes` (so that a path such as
+// /dev/zero cannot make the reader hang). Returns 0, or the errno that stopped it: EISDIR for
+// a directory, EFBIG for a file larger than `maxBytes`, or what open() or read() set.
+int readFileBounded(const std::string& path, size_t maxBytes, std::string* contents);
+
 // Reads a whole file. NOT_FOUND "File not found: "<path>"" if it does not exist, NOT_FOUND
 // with strerror if it cannot be read.
 Status readFile(const std::filesystem::path& path, std::string* contents);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "service/service_main.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,6 +25,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/toolchain.h"
 #include "service/auth.h"
 #include "service/grpc_server.h"
 
@@ -114,21 +114,7 @@ std::optional<std::string> takeEnv(const char* name) {
 bool readFlagFile(const std::string& flag, const std::string& path, std::string* contents,
                   std::string* error) {
   // Tokens and certificates are small; the bound keeps a path like /dev/zero from hanging us.
-  constexpr size_t kMaxBytes = 16 << 20;
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  struct stat info {};
-  int err = fd < 0 ? errno : fstat(fd, &info) != 0 ? errno : S_ISDIR(info.st_mode) ? EISDIR : 0;
-  contents->clear();
-  char buffer[8192];
-  while (err == 0) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) err = errno;
-    if (n <= 0) break;
-    contents->append(buffer, static_cast<size_t>(n));
-    if (contents->size() > kMaxBytes) err = EFBIG;
-  }
-  if (fd >= 0) close(fd);
+  const int err = readFileBounded(path, 16 << 20, contents);
   if (err != 0) {
     *error = "cannot read " + flag + " '" + path + "': " + std::strerror(err);
     return false;
