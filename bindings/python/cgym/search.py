@@ -47,6 +47,8 @@ _EPSILON = 1e-9
 _MAX_FAILURES = 5
 # A benchmark whose search was running when its worker died this many times is given up.
 _MAX_CRASHES = 2
+# Pools in a row that broke before any search started, after which the searches left fail.
+_MAX_EMPTY_BREAKS = 3
 # The time limit of one pass in a search's env, in seconds (see _worker_env).
 _ACTION_TIMEOUT_SECONDS = 10
 
@@ -662,6 +664,7 @@ class SearchRunner:
         self._context = multiprocessing.get_context("spawn")
         self._stop = self._context.Event()
         self._stop_requested = False
+        self._empty_breaks = 0
         self.walltime = 0.0
 
     def stop(self) -> None:
@@ -683,20 +686,36 @@ class SearchRunner:
         running = self._context.Array("b", len(self.benchmarks), lock=False)
         crashes = [0] * len(self.benchmarks)
         remaining = list(range(len(self.benchmarks)))
+        suspects: list[int] = []
         try:
             # A worker that dies (a pass that crashes LLVM in an in-process env) breaks the
-            # whole pool: a new pool goes on with the benchmarks left, and a benchmark whose
-            # search was running when a pool broke twice is given up.
-            while remaining and not self._stop_requested:
-                remaining = self._run_pool(remaining, results, running, crashes, events, on_event)
+            # whole pool: a new pool goes on with the benchmarks left. When one search was
+            # running, it is the culprit; when several were, each is run again alone first, so
+            # that a crash is blamed on the right one. A benchmark blamed twice is given up.
+            while (suspects or remaining) and not self._stop_requested:
+                if suspects:
+                    again, more = self._run_pool(
+                        [suspects.pop(0)], results, running, crashes, events, on_event
+                    )
+                    suspects += more
+                    remaining = sorted(set(remaining) | set(again))
+                    continue
+                remaining, suspects = self._run_pool(
+                    remaining, results, running, crashes, events, on_event
+                )
         finally:
             self._drain(events, lambda _event: None)
             self.walltime = time.monotonic() - start
         return results
 
-    def _run_pool(self, indices, results, running, crashes, events, on_event) -> list[int]:
-        """Runs the benchmarks `indices` on a new pool; returns those to run again."""
+    def _run_pool(
+        self, indices, results, running, crashes, events, on_event
+    ) -> tuple[list[int], list[int]]:
+        """Runs the benchmarks `indices` on a new pool. Returns those to run again: those that
+        had not started when the pool broke, and the suspects (several searches were running
+        when it broke, so the culprit is not known)."""
         retry: list[int] = []
+        broken: dict[int, Future] = {}
         executor = ProcessPoolExecutor(
             max_workers=min(self.workers, len(indices)),
             mp_context=self._context,
@@ -718,11 +737,8 @@ class SearchRunner:
                 for future in done:
                     i = futures[future]
                     if _broke_pool(future):
-                        crashes[i] += running[i]
-                        running[i] = 0
-                        if crashes[i] < _MAX_CRASHES:
-                            retry.append(i)
-                            continue
+                        broken[i] = future  # judged when every future of this pool is done
+                        continue
                     results[i] = self._result_of(future, self.benchmarks[i])
                     if results[i].error == "not started":
                         results[i] = None
@@ -731,11 +747,34 @@ class SearchRunner:
                 if self._stop_requested:
                     for future in pending:
                         future.cancel()
+            # The searches running when the pool broke: one is the culprit; of several, any.
+            running_then = [i for i in broken if running[i]]
+            for i in broken:
+                running[i] = 0
+            # Workers that die before any search starts (they cannot start at all) would break
+            # every new pool: after a few such pools, the searches left fail.
+            self._empty_breaks = self._empty_breaks + 1 if broken and not running_then else 0
+            suspects: list[int] = []
+            for i, future in broken.items():
+                if self._empty_breaks >= _MAX_EMPTY_BREAKS:
+                    results[i] = self._result_of(future, self.benchmarks[i])
+                    on_event(SearchEvent("done", i, self.benchmarks[i], result=results[i]))
+                elif i not in running_then:
+                    retry.append(i)
+                elif len(running_then) > 1:
+                    suspects.append(i)
+                else:
+                    crashes[i] += 1
+                    if crashes[i] < _MAX_CRASHES:
+                        retry.append(i)
+                    else:
+                        results[i] = self._result_of(future, self.benchmarks[i])
+                        on_event(SearchEvent("done", i, self.benchmarks[i], result=results[i]))
         finally:
-            if self._stop_requested or not retry:
+            if self._stop_requested or not broken:
                 self._stop.set()  # workers still searching (after an exception here) end too
             executor.shutdown(wait=True, cancel_futures=True)
-        return sorted(retry)
+        return sorted(retry), sorted(suspects)
 
     def _result_of(self, future: Future, benchmark: str) -> SearchResult:
         if future.cancelled():

@@ -4,6 +4,9 @@ library on the LLVM environment in-process: reproducibility by seed, patience, b
 requests, another reward space, and the results checked against replays of their actions.
 Skipped like test_cli.py when LLVM is not built."""
 
+import subprocess
+import sys
+
 import pytest
 
 import cgym
@@ -233,3 +236,24 @@ def test_the_runner_goes_on_after_a_worker_dies():
     assert by_name["crash-once"].error is None and by_name["crash-once"].reward == 2.0
     assert by_name["crash-always"].error.startswith("worker failed")
     assert by_name["fine"].error is None and by_name["also-fine"].error is None
+
+
+def test_the_runner_ends_when_no_worker_can_start():
+    # A script read from stdin cannot be re-imported by spawned workers, so each dies before
+    # its first search: the runner must give up after a few pools, not start new ones forever.
+    script = """
+from cgym import search
+def task(config, index, benchmark, attempt=0):
+    return search.SearchResult(benchmark=benchmark, reward=1.0)
+if __name__ == "__main__":
+    runner = search.SearchRunner(search.SearchConfig(), ["b://x/a", "b://x/b"], workers=2, task=task)
+    for result in runner.run():
+        print(result.benchmark, result.error)
+"""
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert all(" worker failed: " in line for line in lines), lines
