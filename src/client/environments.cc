@@ -98,7 +98,14 @@ fs::path codeDirectory() {
 std::vector<fs::path> searchDirectories() {
   const fs::path dir = codeDirectory();
   if (dir.empty()) return {};
-  return {dir, dir / "services" / "llvm", dir / ".." / "libexec" / "cgym", dir / "cgym"};
+  std::vector<fs::path> dirs = {dir, dir / "services" / "llvm", dir / ".." / "libexec" / "cgym",
+                                dir / "cgym"};
+#ifdef CGYM_RELATIVE_LIBEXEC_DIR
+  // The install layout's own place (e.g. ../../libexec/cgym from a multiarch lib dir).
+  const fs::path installed = (dir / CGYM_RELATIVE_LIBEXEC_DIR).lexically_normal();
+  if (std::find(dirs.begin(), dirs.end(), installed) == dirs.end()) dirs.push_back(installed);
+#endif
+  return dirs;
 }
 
 // --- Rewards -----------------------------------------------------------------------------------
@@ -121,6 +128,12 @@ struct BundledProgram {
 fs::path bundledDatasetDirectory() {
   if (const char* dir = std::getenv("CGYM_LLVM_DATASET"); dir && *dir) return dir;
   std::error_code error;
+#ifdef CGYM_RELATIVE_DATASET_DIR
+  if (const fs::path dir = codeDirectory(); !dir.empty()) {
+    const fs::path installed = (dir / CGYM_RELATIVE_DATASET_DIR).lexically_normal();
+    if (fs::exists(installed / "manifest.json", error)) return installed;
+  }
+#endif
   for (const fs::path& dir : searchDirectories()) {
     const fs::path installed = dir / ".." / "share" / "cgym" / "llvm" / "dataset";
     if (fs::exists(installed / "manifest.json", error)) return installed;

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The C and C++ packages, as README.md ("Install") says, from a directory outside the source
+# tree: the Debian packages (cpack) installed with apt and removed again, then `cmake --install`
+# into /usr/local. Each time README's quick start (tests/packaging/quickstart.c) is built with
+# pkg-config and with CMake (find_package(cgym)) and runs an LLVM episode with no CGYM_*
+# variable set, so that libcgym finds the installed service and dataset by itself.
+# Needs root (it installs into /usr and /usr/local). Usage: tests/packaging/c.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+build=$(realpath "${1:-build/release}")
+work=$(mktemp -d /tmp/cgym-package-c.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+for variable in $(env | grep -o '^CGYM_[A-Z_]*' || true); do unset "$variable"; done
+version=$(sed -n 's/^#define CGYM_VERSION_\(MAJOR\|MINOR\|PATCH\) \+\([0-9]\+\)$/\2/p' \
+  include/cgym.h | paste -sd.)
+
+fail() { echo "c.sh: $*" >&2; exit 1; }
+
+# Builds the quick start with pkg-config and with CMake in $work/$1 and runs both.
+check_quickstart() {
+  local where=$work/$1
+  mkdir -p "$where"
+  cp tests/packaging/quickstart.c tests/packaging/CMakeLists.txt "$where/"
+  (
+    cd "$where"
+    [[ $(pkg-config --modversion cgym) == "$version" ]] || fail "pkg-config: not $version"
+    cc -std=c99 -Wall -Wextra -Werror -o quickstart-pc quickstart.c \
+      $(pkg-config --cflags --libs cgym)
+    cmake -S . -B cmake-build -G Ninja >/dev/null
+    cmake --build cmake-build >/dev/null
+    for program in ./quickstart-pc cmake-build/quickstart; do
+      "$program" >out.txt || fail "$program failed: $(cat out.txt)"
+      cat out.txt
+      [[ $(grep -c '^-[a-z0-9-]*: reward ' out.txt) == 5 ]] || fail "$program: not 5 steps"
+    done
+    # The package's version file: an incompatible version is refused.
+    cat >CMakeLists.txt <<'CMAKE'
+cmake_minimum_required(VERSION 3.18)
+project(too_new C)
+find_package(cgym 99 REQUIRED)
+CMAKE
+    if cmake -S . -B too-new -G Ninja >too-new.log 2>&1; then fail "find_package(cgym 99) passed"; fi
+    grep -q "not compatible\|version" too-new.log || fail "no version error: $(cat too-new.log)"
+  )
+}
+
+echo "== Debian packages (cpack)"
+(cd "$build" && cpack -G DEB -B "$work/deb" >/dev/null)
+runtime=$work/deb/libcgym1_${version}_amd64.deb
+dev=$work/deb/libcgym-dev_${version}_amd64.deb
+[[ -f $runtime && -f $dev ]] || fail "no packages: $(ls "$work/deb")"
+dpkg-deb -f "$runtime" Package Version Depends Recommends
+dpkg-deb -f "$dev" Package Depends
+dpkg-deb -f "$runtime" Depends | grep -q libllvm16 || fail "libcgym1 does not depend on libllvm16"
+dpkg-deb -f "$dev" Depends | grep -q "libcgym1 (= $version)" || fail "libcgym-dev's Depends"
+dpkg-deb -c "$runtime" >"$work/runtime.txt"
+dpkg-deb -c "$dev" >"$work/dev.txt"
+for file in ./usr/lib/libcgym.so.1 ./usr/libexec/cgym/cgym-llvm-service \
+  ./usr/libexec/cgym/libcgym-llvm.so ./usr/share/cgym/llvm/dataset/manifest.json; do
+  grep -q " $file" "$work/runtime.txt" || fail "$file is not in libcgym1"
+done
+for file in ./usr/include/cgym.h ./usr/lib/libcgym.so ./usr/lib/pkgconfig/cgym.pc \
+  ./usr/lib/cmake/cgym/cgymConfig.cmake; do
+  grep -q " $file" "$work/dev.txt" || fail "$file is not in libcgym-dev"
+done
+if [[ -e /usr/local/lib/pkgconfig/cgym.pc ]]; then
+  # An earlier `cmake --install` would stand before the packages' files: moved aside here.
+  xargs rm -f <"$build/install_manifest.txt" 2>/dev/null || true
+  rm -f /usr/local/lib/pkgconfig/cgym.pc /usr/local/lib/libcgym.so*
+  ldconfig
+fi
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$runtime" "$dev" >"$work/apt.log" 2>&1 ||
+  { cat "$work/apt.log"; fail "apt-get install failed"; }
+status=0
+check_quickstart deb || status=1
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -q libcgym-dev libcgym1 >/dev/null 2>&1
+[[ $status == 0 ]] || fail "the quick start failed on the Debian packages"
+
+echo "== cmake --install (prefix /usr/local)"
+# README's commands, verbatim.
+cmake --install "$build" >/dev/null
+ldconfig
+check_quickstart prefix
+echo "== C and C++ packages: OK ($version)"
