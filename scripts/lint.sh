@@ -8,6 +8,8 @@
 #   parity    every cgym.h function is reachable from each binding (scripts/check-parity.py)
 #   versions  the bindings' manifests carry cgym.h's version (scripts/check-versions.sh)
 #   apidocs   the C API reference builds with Doxygen without a warning (scripts/api-docs.sh)
+#   readme    README.md's install commands and quick starts are what tests/packaging runs
+#             (scripts/check-readme.py)
 # Usage: scripts/lint.sh [CHECK...]   (no argument: all of them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,9 +41,10 @@ check_layers() { bash scripts/check-layers.sh; }
 check_parity() { python3 scripts/check-parity.py; }
 check_versions() { bash scripts/check-versions.sh; }
 check_apidocs() { bash scripts/api-docs.sh build/api-docs; }
+check_readme() { python3 scripts/check-readme.py; }
 
 checks=("$@")
-((${#checks[@]})) || checks=(format python rust layers parity versions apidocs)
+((${#checks[@]})) || checks=(format python rust layers parity versions apidocs readme)
 status=0
 for check in "${checks[@]}"; do
   echo "-- lint: $check"

@@ -19,6 +19,7 @@ APT_PACKAGES=(
   llvm-16-dev llvm-16 clang-16 csmith libcsmith-dev
   libclang-rt-16-dev openssl
   libtinfo5
+  dpkg-dev file
 )
 
 # The Rust and Java bindings' toolchains: the machines this project runs on come with rustup's

@@ -38,7 +38,7 @@ run() {  # run NAME COMMAND...: runs a suite, remembers a failure, goes on with 
 
 # Static checks (scripts/lint.sh): formatters and linters of each language, include layers,
 # binding parity, one version, the C API reference without Doxygen warnings.
-for check in format python rust layers parity versions apidocs; do
+for check in format python rust layers parity versions apidocs readme; do
   run "Lint: $check" bash scripts/lint.sh "$check"
 done
 
@@ -82,6 +82,10 @@ run "Rust binding" env CARGO_TARGET_DIR="$root/build/rust-target" \
 run "Java binding" env CGYM_LIBRARY_DIR="$root/build/release" bash bindings/java/build.sh test
 # The same LLVM episode in C, C++, Python, Rust and Java: the same rewards, bit for bit.
 run "Rewards across languages" bash scripts/check-rewards-across-languages.sh
+
+# The packages, as README.md ("Install") shows them, from directories outside the source tree
+# (tests/packaging/). The C and C++ packages first: they leave libcgym installed in /usr/local.
+run "Packages: C and C++ (cmake --install, pkg-config, CMake, .deb)" bash tests/packaging/c.sh
 
 if [ $status -eq 0 ]; then echo "== all test suites passed"; else echo "== some test suites FAILED"; fi
 exit $status

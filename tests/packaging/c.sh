@@ -5,11 +5,11 @@
 # into /usr/local. Each time README's quick start (tests/packaging/quickstart.c) is built with
 # pkg-config and with CMake (find_package(cgym)) and runs an LLVM episode with no CGYM_*
 # variable set, so that libcgym finds the installed service and dataset by itself.
-# Needs root (it installs into /usr and /usr/local). Usage: tests/packaging/c.sh [BUILD_DIR]
+# Needs root (it installs into /usr and /usr/local) and the build in build/release, as README's
+# commands do. Usage: tests/packaging/c.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repo=$PWD
-build=$(realpath "${1:-build/release}")
+build=$PWD/build/release
 work=$(mktemp -d /tmp/cgym-package-c.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 for variable in $(env | grep -o '^CGYM_[A-Z_]*' || true); do unset "$variable"; done
@@ -47,10 +47,12 @@ CMAKE
 }
 
 echo "== Debian packages (cpack)"
-(cd "$build" && cpack -G DEB -B "$work/deb" >/dev/null)
-runtime=$work/deb/libcgym1_${version}_amd64.deb
-dev=$work/deb/libcgym-dev_${version}_amd64.deb
-[[ -f $runtime && -f $dev ]] || fail "no packages: $(ls "$work/deb")"
+rm -f build/release/libcgym*.deb  # a single version for README's globs
+# README's commands, verbatim (as root):
+(cd build/release && cpack -G DEB)
+runtime=$build/libcgym1_${version}_amd64.deb
+dev=$build/libcgym-dev_${version}_amd64.deb
+[[ -f $runtime && -f $dev ]] || fail "no packages: $(ls "$build"/*.deb)"
 dpkg-deb -f "$runtime" Package Version Depends Recommends
 dpkg-deb -f "$dev" Package Depends
 dpkg-deb -f "$runtime" Depends | grep -q libllvm16 || fail "libcgym1 does not depend on libllvm16"
@@ -71,16 +73,16 @@ if [[ -e /usr/local/lib/pkgconfig/cgym.pc ]]; then
   rm -f /usr/local/lib/pkgconfig/cgym.pc /usr/local/lib/libcgym.so*
   ldconfig
 fi
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$runtime" "$dev" >"$work/apt.log" 2>&1 ||
-  { cat "$work/apt.log"; fail "apt-get install failed"; }
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y ./build/release/libcgym1_*.deb ./build/release/libcgym-dev_*.deb
 status=0
 check_quickstart deb || status=1
-DEBIAN_FRONTEND=noninteractive apt-get remove -y -q libcgym-dev libcgym1 >/dev/null 2>&1
+apt-get remove -y -q libcgym-dev libcgym1 >/dev/null 2>&1
 [[ $status == 0 ]] || fail "the quick start failed on the Debian packages"
 
 echo "== cmake --install (prefix /usr/local)"
-# README's commands, verbatim.
-cmake --install "$build" >/dev/null
+# README's commands, verbatim (as root):
+cmake --install build/release
 ldconfig
 check_quickstart prefix
 echo "== C and C++ packages: OK ($version)"
