@@ -9,7 +9,8 @@
 # commands do. Usage: tests/packaging/c.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-build=$PWD/build/release
+repo=$PWD
+build=$repo/build/release
 work=$(mktemp -d /tmp/cgym-package-c.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 for variable in $(env | grep -o '^CGYM_[A-Z_]*' || true); do unset "$variable"; done
@@ -17,6 +18,19 @@ version=$(sed -n 's/^#define CGYM_VERSION_\(MAJOR\|MINOR\|PATCH\) \+\([0-9]\+\)$
   include/cgym.h | paste -sd.)
 
 fail() { echo "c.sh: $*" >&2; exit 1; }
+
+# Runs a command with the source tree hidden (an empty directory mounted over it, in a mount
+# namespace of its own), so that an installed file that still points into the sources or the
+# build fails here, as it would on another machine.
+mkdir "$work/empty"
+hidden() {
+  if unshare -m true 2>/dev/null; then
+    unshare -m bash -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' _ "$work/empty" "$repo" "$@"
+  else
+    echo "c.sh: no mount namespace here: the source tree stays visible" >&2
+    "$@"
+  fi
+}
 
 # Builds the quick start with pkg-config and with CMake in $work/$1 and runs both.
 check_quickstart() {
@@ -31,7 +45,7 @@ check_quickstart() {
     cmake -S . -B cmake-build -G Ninja >/dev/null
     cmake --build cmake-build >/dev/null
     for program in ./quickstart-pc cmake-build/quickstart; do
-      "$program" >out.txt || fail "$program failed: $(cat out.txt)"
+      hidden "$program" >out.txt || fail "$program failed: $(cat out.txt)"
       cat out.txt
       [[ $(grep -c '^-[a-z0-9-]*: reward ' out.txt) == 5 ]] || fail "$program: not 5 steps"
     done
@@ -55,6 +69,7 @@ dev=$build/libcgym-dev_${version}_amd64.deb
 [[ -f $runtime && -f $dev ]] || fail "no packages: $(ls "$build"/*.deb)"
 dpkg-deb -f "$runtime" Package Version Depends Recommends
 dpkg-deb -f "$dev" Package Depends
+[[ $(dpkg-deb -f "$runtime" Version) == "$version" ]] || fail "libcgym1's version is not $version"
 dpkg-deb -f "$runtime" Depends | grep -q libllvm16 || fail "libcgym1 does not depend on libllvm16"
 dpkg-deb -f "$dev" Depends | grep -q "libcgym1 (= $version)" || fail "libcgym-dev's Depends"
 dpkg-deb -c "$runtime" >"$work/runtime.txt"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "benchmarks/benchmarks.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -383,6 +384,19 @@ Status parseBenchmark(llvm::LLVMContext& context, std::string_view bytes,
 }
 
 fs::path ResolveOptions::defaultDatasetDirectory() {
+  // As the client looks for it (src/client/environments.cc): the variable, then the installed
+  // copy relative to the binary holding this code (the service, or the plugin), then the
+  // sources of a build tree.
+  if (const char* dir = std::getenv("CGYM_LLVM_DATASET"); dir && *dir) return dir;
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&ResolveOptions::defaultDatasetDirectory), &info) != 0 &&
+      info.dli_fname) {
+    std::error_code error;
+    const fs::path code = fs::weakly_canonical(fs::absolute(info.dli_fname, error), error);
+    const fs::path installed =
+        (code.parent_path() / CGYM_LIBEXEC_TO_DATASET_DIR).lexically_normal();
+    if (!error && fs::exists(installed / "manifest.json", error)) return installed;
+  }
 #ifdef CGYM_LLVM_DATASET_DIR
   return CGYM_LLVM_DATASET_DIR;
 #else
