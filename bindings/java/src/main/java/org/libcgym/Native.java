@@ -12,12 +12,7 @@ final class Native {
   private Native() {}
 
   static {
-    String path = System.getProperty("cgym.jni.library");
-    if (path != null && !path.isEmpty()) {
-      System.load(path);
-    } else {
-      System.loadLibrary("cgym_jni");
-    }
+    NativeLoader.load();
     int header = headerVersionNumber();
     int loaded = versionNumber();
     if (header / 10000 != loaded / 10000) {
