@@ -27,8 +27,9 @@ BINDINGS = {
     },
     "rust": {
         "dir": ROOT / "bindings/rust",
+        # The safe crate only: its raw layer is the crate cgym-sys (cgym-sys/), outside these.
         "sources": ["src/**/*.rs"],
-        "declarations": ["src/sys.rs"],
+        "declarations": [],
     },
     "java": {
         "dir": ROOT / "bindings/java",

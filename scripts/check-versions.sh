@@ -36,8 +36,13 @@ def check(where, version, expected):
 expected = header_version()
 print(f"include/cgym.h: {expected}")
 
+# The Rust workspace: one version in [workspace.package], which each crate inherits.
 cargo = tomllib.loads(Path("bindings/rust/Cargo.toml").read_text())
-check("bindings/rust/Cargo.toml", cargo["package"].get("version"), expected)
+check("bindings/rust/Cargo.toml [workspace.package]",
+      cargo.get("workspace", {}).get("package", {}).get("version"), expected)
+for manifest in ("bindings/rust/Cargo.toml", "bindings/rust/cgym-sys/Cargo.toml"):
+    if tomllib.loads(Path(manifest).read_text())["package"].get("version") != {"workspace": True}:
+        errors.append(f"{manifest}: the version is not version.workspace = true")
 
 pom = ET.parse("bindings/java/pom.xml").getroot()
 namespace = {"m": "http://maven.apache.org/POM/4.0.0"}

@@ -19,8 +19,8 @@
 //!   registers a session plugin (a shared library) in-process.
 //! - [`StepQueue`]: steps of many envs in flight from one thread; [`VecEnv`]: N envs stepped
 //!   together, with gymnasium's autoreset modes ([`AutoresetMode`]).
-//! - [`sys`]: the raw FFI declarations of every cgym.h function (PARITY.md lists the few the
-//!   safe API does not wrap).
+//! - [`sys`]: the raw FFI declarations of every cgym.h function, the crate `cgym-sys`
+//!   (generated with bindgen; PARITY.md lists the few the safe API does not wrap).
 //!
 //! Every handle is freed exactly once by `Drop`. Handles are `Send` but not `Sync`.
 //!
@@ -64,7 +64,8 @@ pub mod options;
 pub mod reward;
 pub mod session;
 pub mod space;
-pub mod sys;
+/// The raw FFI of cgym.h: the crate `cgym-sys`, which links libcgym.
+pub use cgym_sys as sys;
 mod util;
 pub mod vector;
 
