@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Checks that README.md shows what the packaging tests run (tests/packaging/):
+"""Checks that README.md (and the bindings' READMEs, and docs/) show what the packaging tests
+run (tests/packaging/):
 
   <!-- same as PATH -->   the fenced block after it is the file PATH, less its SPDX line;
   <!-- run by PATH -->    every command line of the fenced block after it is a line of the
@@ -39,12 +40,26 @@ def blocks(lines):
 
 
 def main() -> int:
-    lines = (ROOT / "README.md").read_text().splitlines()
+    docs = [ROOT / "README.md", *sorted(ROOT.glob("bindings/*/README.md"))]
+    docs += sorted(ROOT.glob("docs/*.md"))
     errors = []
     count = 0
-    for kind, rel, body, line in blocks(lines):
+    for doc in docs:
+        count += check(doc, errors)
+    if count == 0:
+        errors.append("README.md: no marked block (<!-- same as ... --> / <!-- run by ... -->)")
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"{len(docs)} documents: {count} marked blocks, {len(errors)} errors")
+    return 1 if errors else 0
+
+
+def check(doc: Path, errors: list) -> int:
+    """Checks the marked blocks of `doc` into `errors`; returns how many there are."""
+    count = 0
+    for kind, rel, body, line in blocks(doc.read_text().splitlines()):
         count += 1
-        where = f"README.md:{line}"
+        where = f"{doc.relative_to(ROOT)}:{line}"
         path = ROOT / rel
         if body is None:
             errors.append(f"{where}: no fenced block after the marker for {rel}")
@@ -65,12 +80,7 @@ def main() -> int:
                 if command.strip() and not command.lstrip().startswith("#"):
                     if command.strip() not in script:
                         errors.append(f"{where}: {rel} does not run `{command.strip()}`")
-    if count == 0:
-        errors.append("README.md: no marked block (<!-- same as ... --> / <!-- run by ... -->)")
-    for error in errors:
-        print(error, file=sys.stderr)
-    print(f"README.md: {count} marked blocks, {len(errors)} errors")
-    return 1 if errors else 0
+    return count
 
 
 if __name__ == "__main__":

@@ -48,6 +48,12 @@ pom = ET.parse("bindings/java/pom.xml").getroot()
 namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
 version = pom.find("m:version", namespace)
 check("bindings/java/pom.xml", None if version is None else version.text.strip(), expected)
+# The quick start's project (README.md, tests/packaging/java.sh) depends on this version.
+quickstart = ET.parse("tests/packaging/java-quickstart/pom.xml").getroot()
+dependency = quickstart.find("m:dependencies/m:dependency[m:artifactId='libcgym-java']/m:version",
+                             namespace)
+check("tests/packaging/java-quickstart/pom.xml (dependency)",
+      None if dependency is None else dependency.text.strip(), expected)
 
 # The Python package: either a literal in pyproject.toml, or dynamic with setup.py reading
 # cgym.h (header_version()), the intended form.

@@ -86,6 +86,8 @@ run "Rewards across languages" bash scripts/check-rewards-across-languages.sh
 # The packages, as README.md ("Install") shows them, from directories outside the source tree
 # (tests/packaging/). The C and C++ packages first: they leave libcgym installed in /usr/local.
 run "Packages: C and C++ (cmake --install, pkg-config, CMake, .deb)" bash tests/packaging/c.sh
+run "Packages: Rust (cgym-sys through pkg-config, bindgen check)" bash tests/packaging/rust.sh
+run "Packages: Java (mvn install, a separate Maven project)" bash tests/packaging/java.sh
 
 if [ $status -eq 0 ]; then echo "== all test suites passed"; else echo "== some test suites FAILED"; fi
 exit $status

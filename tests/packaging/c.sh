@@ -9,28 +9,11 @@
 # commands do. Usage: tests/packaging/c.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repo=$PWD
+source tests/packaging/lib.sh
 build=$repo/build/release
 work=$(mktemp -d /tmp/cgym-package-c.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-for variable in $(env | grep -o '^CGYM_[A-Z_]*' || true); do unset "$variable"; done
-version=$(sed -n 's/^#define CGYM_VERSION_\(MAJOR\|MINOR\|PATCH\) \+\([0-9]\+\)$/\2/p' \
-  include/cgym.h | paste -sd.)
-
-fail() { echo "c.sh: $*" >&2; exit 1; }
-
-# Runs a command with the source tree hidden (an empty directory mounted over it, in a mount
-# namespace of its own), so that an installed file that still points into the sources or the
-# build fails here, as it would on another machine.
-mkdir "$work/empty"
-hidden() {
-  if unshare -m true 2>/dev/null; then
-    unshare -m bash -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' _ "$work/empty" "$repo" "$@"
-  else
-    echo "c.sh: no mount namespace here: the source tree stays visible" >&2
-    "$@"
-  fi
-}
+clean_environment
 
 # Builds the quick start with pkg-config and with CMake in $work/$1 and runs both.
 check_quickstart() {

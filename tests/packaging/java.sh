@@ -13,36 +13,24 @@
 # build directory of build.sh). Usage: tests/packaging/java.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
+source tests/packaging/lib.sh
 work=$(mktemp -d /tmp/cgym-package-java.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-version=$(sed -n 's/^#define CGYM_VERSION_\(MAJOR\|MINOR\|PATCH\) \+\([0-9]\+\)$/\2/p' \
-  include/cgym.h | paste -sd.)
 template=tests/packaging/java-quickstart
 
-fail() { echo "java.sh: $*" >&2; exit 1; }
-
-# What a user copies must match what is installed, and README must show the file run here.
+# What a user copies must depend on the version installed.
 grep -q "<version>$version</version>" "$template/pom.xml" ||
   fail "$template/pom.xml does not depend on libcgym-java $version (include/cgym.h)"
-python3 - "$template/src/main/java/Quickstart.java" bindings/java/README.md <<'EOF' ||
-import sys
-from pathlib import Path
-source = Path(sys.argv[1]).read_text().split("\n", 1)[1]  # without its SPDX line
-sys.exit(0 if "```java\n" + source + "```\n" in Path(sys.argv[2]).read_text() else 1)
-EOF
-  fail "bindings/java/README.md does not show $template/src/main/java/Quickstart.java"
 
 echo "== bash bindings/java/build.sh install"
-env CGYM_LIBRARY_DIR="${CGYM_LIBRARY_DIR:-$root/build/release}" bash bindings/java/build.sh install
+bash bindings/java/build.sh install
 jar=$HOME/.m2/repository/org/libcgym/libcgym-java/$version/libcgym-java-$version.jar
 [[ -f $jar ]] || fail "not installed: $jar"
 jar tf "$jar" | grep -x "org/libcgym/native/linux-x86_64/lib/libcgym_jni.so" >/dev/null ||
   fail "$jar carries no libcgym_jni.so"
 
 # README's commands, in a clean directory, with nothing pointing at the build.
-for variable in $(env | grep -o '^CGYM_[A-Z_]*' || true); do unset "$variable"; done
-unset LD_LIBRARY_PATH
+clean_environment
 cp -R "$template" "$work/quickstart"
 export XDG_CACHE_HOME=$work/cache
 cache=$XDG_CACHE_HOME/libcgym-java
@@ -51,7 +39,7 @@ cache=$XDG_CACHE_HOME/libcgym-java
 run_quickstart() {
   local start end
   start=$(date +%s.%N)
-  (cd "$work/quickstart" && mvn -q compile exec:java) >"$work/out.txt" 2>&1 ||
+  (cd "$work/quickstart" && hidden mvn -q compile exec:java) >"$work/out.txt" 2>&1 ||
     fail "the quick start failed: $(cat "$work/out.txt")"
   end=$(date +%s.%N)
   sed 's/\x1b\[[0-9;]*m//g' "$work/out.txt"  # without Maven's colour codes

@@ -18,13 +18,8 @@
 # builds in its own temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
+source tests/packaging/lib.sh
 template=tests/packaging/rust-quickstart
-readme=bindings/rust/README.md
-version=$(sed -n 's/^#define CGYM_VERSION_\(MAJOR\|MINOR\|PATCH\) \+\([0-9]\+\)$/\2/p' \
-  include/cgym.h | paste -sd.)
-
-fail() { echo "rust.sh: $*" >&2; exit 1; }
 
 prefix=""
 case "${1:-}" in
@@ -36,21 +31,7 @@ esac
 echo "== bindings/rust/cgym-sys/generate.sh --check"
 bash bindings/rust/cgym-sys/generate.sh --check
 
-# README must show the files run here, each less its SPDX line: Cargo.toml and src/main.rs.
-python3 - "$template" "$readme" <<'EOF' ||
-import sys
-from pathlib import Path
-template, readme = Path(sys.argv[1]), Path(sys.argv[2]).read_text()
-for name, language in (("Cargo.toml", "toml"), ("src/main.rs", "rust")):
-    text = (template / name).read_text().split("\n", 1)[1]
-    if f"```{language}\n{text}```\n" not in readme:
-        sys.exit(f"{template / name} is not in it")
-EOF
-  fail "$readme does not show $template's Cargo.toml and src/main.rs as they are"
-
-# Nothing that points at a build: only what an installation provides.
-for variable in $(env | grep -o '^CGYM_[A-Z_]*' || true); do unset "$variable"; done
-unset LD_LIBRARY_PATH
+clean_environment
 if [[ -n $prefix ]]; then
   export PKG_CONFIG_PATH=$prefix/lib/pkgconfig LD_LIBRARY_PATH=$prefix/lib
 fi
@@ -62,9 +43,9 @@ libdir=$(cd "$(pkg-config --variable=libdir cgym)" && pwd -P)
 work=$(mktemp -d "${TMPDIR:-/tmp}/cgym-package-rust.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -R "$template" "$work/quickstart"
-sed -i "s|^cgym = { path = \"[^\"]*\" }$|cgym = { path = \"$root/bindings/rust\" }|" \
+sed -i "s|^cgym = { path = \"[^\"]*\" }$|cgym = { path = \"$repo/bindings/rust\" }|" \
   "$work/quickstart/Cargo.toml"
-grep -qF "cgym = { path = \"$root/bindings/rust\" }" "$work/quickstart/Cargo.toml" ||
+grep -qF "cgym = { path = \"$repo/bindings/rust\" }" "$work/quickstart/Cargo.toml" ||
   fail "could not set the path dependency"
 
 echo "== cargo run (in $work/quickstart, libcgym $installed from $libdir)"
@@ -80,4 +61,8 @@ loaded=$(ldd "$work/target/debug/cgym-quickstart" | sed -n 's/^\s*libcgym\.so\.[
 [[ -n $loaded && $(cd "$(dirname "$loaded")" && pwd -P) == "$libdir" ]] ||
   fail "the quick start loads libcgym from '$loaded', not from pkg-config's $libdir"
 echo "(build and run: $(awk "BEGIN { printf \"%.1f\", $end - $start }") s)"
+# Again with the source tree hidden: the program needs nothing from it once built.
+hidden "$work/target/debug/cgym-quickstart" >"$work/hidden.txt" 2>&1 ||
+  fail "the quick start failed with the source tree hidden: $(cat "$work/hidden.txt")"
+cmp -s "$work/out.txt" "$work/hidden.txt" || fail "another output with the source tree hidden"
 echo "rust.sh: passed"
