@@ -35,7 +35,7 @@ check_rust() {
   (cd bindings/rust && cargo fmt --check)
   (cd bindings/rust && CARGO_TARGET_DIR="$root/build/rust-target" \
     CGYM_LIBRARY_DIR="${CGYM_LIBRARY_DIR:-$root/build/release}" \
-    cargo clippy -q -j2 --all-targets -- -D warnings)
+    cargo clippy -q -j2 --workspace --all-targets -- -D warnings)
 }
 check_layers() { bash scripts/check-layers.sh; }
 check_parity() { python3 scripts/check-parity.py; }
