@@ -6,20 +6,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// The identifiers `cgym_*` that follow `marker` in `text` up to the next '('.
-fn functions_after(text: &str, marker: &str) -> BTreeSet<String> {
-    text.split(marker)
-        .skip(1)
-        .filter_map(|rest| {
-            let head = &rest[..rest.find('(')?];
-            let start = head.rfind("cgym_")?;
-            let name = &head[start..];
-            name.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-                .then(|| name.to_string())
-        })
-        .collect()
-}
+#[path = "../cgym-sys/tests/support/functions.rs"]
+mod functions;
+use functions::functions_after;
 
 /// Whether `name` occurs in `text` as a whole identifier.
 fn mentions(text: &str, name: &str) -> bool {

@@ -5,12 +5,15 @@
 //! printed by a C program compiled with the system's C compiler (`cc`, or $CC), and the
 //! layout derived by reading the header for LP64 targets. `generate.sh --check` checks that
 //! the file is what bindgen makes of the header today.
-use std::collections::BTreeSet;
 use std::mem::{offset_of, size_of};
 use std::path::Path;
 use std::process::Command;
 
 use cgym_sys::{cgym_reward_vtable_t, cgym_session_vtable_t};
+
+#[path = "support/functions.rs"]
+mod functions;
+use functions::functions_after;
 
 /// The repository's include/ directory, which the bindings were generated from.
 const INCLUDE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../include");
@@ -200,21 +203,6 @@ fn layout_matches_the_header_read_by_hand() {
         size_of::<Option<unsafe extern "C" fn()>>(),
         size_of::<*const u8>()
     );
-}
-
-/// The identifiers `cgym_*` that follow `marker` in `text` up to the next '('.
-fn functions_after(text: &str, marker: &str) -> BTreeSet<String> {
-    text.split(marker)
-        .skip(1)
-        .filter_map(|rest| {
-            let head = &rest[..rest.find('(')?];
-            let start = head.rfind("cgym_")?;
-            let name = &head[start..];
-            name.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-                .then(|| name.to_string())
-        })
-        .collect()
 }
 
 fn read(path: &Path) -> String {
