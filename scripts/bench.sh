@@ -16,8 +16,9 @@ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCGYM_BUILD_TESTS=OFF 
   >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
 ninja -C "$dir" cgym_bench cgym_bench_rss cgym_bench_vector_rss cgym_bench_sizes cgym_bench_pyref \
   cgym-example-service-cc
-# The binding, rebuilt against this build's libcgym (the one libcgym_bench_pyref.so links).
-scripts/install-python-binding.sh "$dir" build/venv-bench
+# The binding (pip install, a Release libcgym of its own, which libcgym_bench_pyref.so shares
+# once the binding is loaded: one libcgym per process, by its SONAME).
+scripts/install-python-binding.sh build/venv-bench
 "$dir/bench/cgym_bench_sizes"
 
 out="$dir/results"

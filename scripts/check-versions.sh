@@ -55,18 +55,30 @@ dependency = quickstart.find("m:dependencies/m:dependency[m:artifactId='libcgym-
 check("tests/packaging/java-quickstart/pom.xml (dependency)",
       None if dependency is None else dependency.text.strip(), expected)
 
-# The Python package: either a literal in pyproject.toml, or dynamic with setup.py reading
-# cgym.h (header_version()), the intended form.
-project = tomllib.loads(Path("bindings/python/pyproject.toml").read_text())["project"]
+# The Python package: either a literal in pyproject.toml, or dynamic, read from cgym.h by
+# scikit-build-core's regex provider (the intended form): the same regex and result applied
+# here must give the header's version.
+pyproject = tomllib.loads(Path("bindings/python/pyproject.toml").read_text())
+project = pyproject["project"]
 if "version" in project:
     check("bindings/python/pyproject.toml", project["version"], expected)
 elif "version" in project.get("dynamic", []):
-    setup_py = Path("bindings/python/setup.py").read_text()
-    if not re.search(r"^\s*version=header_version\(\),", setup_py, re.MULTILINE):
-        errors.append("bindings/python: the version is dynamic but setup.py does not pass "
-                      "version=header_version() (read from cgym.h)")
+    skbuild = pyproject.get("tool", {}).get("scikit-build", {})
+    provider = skbuild.get("metadata", {}).get("version", {})
+    source = Path("bindings/python") / provider.get("input", "")
+    if provider.get("provider") != "scikit_build_core.metadata.regex" or "regex" not in provider:
+        errors.append("bindings/python: the version is dynamic but not read by "
+                      "[tool.scikit-build.metadata.version] (scikit_build_core.metadata.regex)")
+    elif source.resolve() != Path("include/cgym.h").resolve():
+        errors.append(f"bindings/python: the version is read from {source}, not include/cgym.h")
     else:
-        print("bindings/python: read from include/cgym.h by setup.py")
+        match = re.search(provider["regex"], source.read_text(), re.MULTILINE)
+        if not match:
+            errors.append(f"bindings/python: the version's regex does not match {source}")
+        else:
+            result = provider.get("result", "{value}")
+            check("bindings/python (read from include/cgym.h by scikit-build-core)",
+                  result.format(*match.groups(), **match.groupdict()), expected)
 else:
     errors.append("bindings/python/pyproject.toml: no version, and version is not dynamic")
 init = Path("bindings/python/cgym/__init__.py").read_text()

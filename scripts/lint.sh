@@ -28,8 +28,8 @@ check_python() {
   local config=bindings/python/pyproject.toml
   "$ruff" check bindings/python
   "$ruff" format --check bindings/python
-  "$ruff" check --config "$config" tests/python bench examples
-  "$ruff" format --check --config "$config" tests/python bench examples
+  "$ruff" check --config "$config" tests/python tests/packaging bench examples
+  "$ruff" format --check --config "$config" tests/python tests/packaging bench examples
 }
 check_rust() {
   (cd bindings/rust && cargo fmt --check)

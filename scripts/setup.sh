@@ -14,7 +14,7 @@ APT_PACKAGES=(
   libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libcmocka-dev libbenchmark-dev
   nlohmann-json3-dev
-  swig python3-venv
+  swig python3-venv python3-dev
   doxygen
   llvm-16-dev llvm-16 clang-16 csmith libcsmith-dev
   libclang-rt-16-dev openssl

@@ -69,8 +69,12 @@ run "Python: lifecycle and protocol" build/venv-test/bin/python -m pytest -p no:
 run "Python: CompilerGym 0.2.5's own client" build/venv-compiler-gym/bin/python -m pytest \
   -p no:cacheprovider tests/python/test_compiler_gym_client.py tests/python/test_compiler_gym_llvm.py
 
+# The Python package as a user installs it (pip install in a fresh venv outside the source tree;
+# auditwheel; the quick start; then the binding's suite against it), then the same build (one
+# CMake build directory) installed into build/venv-python for the benchmark and the checks below.
+run "Packages: Python (pip install in a fresh venv, auditwheel, quick start, the binding's tests)" \
+  env SKBUILD_BUILD_DIR="$root/build/python-wheel/{wheel_tag}" bash tests/packaging/python.sh
 run "Python binding: install" scripts/install-python-binding.sh
-run "Python binding" build/venv-python/bin/python -m pytest -p no:cacheprovider bindings/python/tests
 # The Python benchmark, briefly (no targets checked), so that it keeps running.
 run "Python benchmark smoke" env GRPC_VERBOSITY=NONE build/venv-python/bin/python \
   bench/bench_python.py --build-dir build/release --smoke

@@ -5,8 +5,8 @@ with tiny budgets (the CSV of states parsed back and checked against instruction
 table), replay and validation of the CSV, error and usage exit codes, Ctrl-C during a search,
 and `cgym serve` reached by a remote client.
 
-LLVM is optional: without $CGYM_LLVM_SERVICE and without build/release's service, these tests
-are skipped; a variable naming a missing file fails them.
+LLVM is optional: without $CGYM_LLVM_SERVICE and without a service that libcgym finds
+(cgym.env_service_path), these tests are skipped; a variable naming a missing file fails them.
 """
 
 import os
@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 import cgym
-from conftest import REPO
 
 SUM_SQUARES = "benchmark://cgym-v0/sum_squares"
 FIBONACCI = "benchmark://cgym-v0/fibonacci"
@@ -37,14 +36,15 @@ def cli_env() -> dict:
 
 def llvm_environment() -> dict:
     """The environment of the command's process: this one, with the LLVM service and plugin
-    named (cgym.make finds them next to libcgym too, but the tests must not depend on where
-    the binding was installed from). Skips the test without LLVM."""
+    named: $CGYM_LLVM_SERVICE and $CGYM_LLVM_PLUGIN, else those libcgym finds
+    (cgym.env_service_path), named explicitly so that the commands run the same ones. Skips the
+    test without LLVM."""
     value = os.environ.get("CGYM_LLVM_SERVICE")
     if not value:
-        default = REPO / "build/release/services/llvm/cgym-llvm-service"
-        if not default.is_file():
-            pytest.skip(f"$CGYM_LLVM_SERVICE is not set and {default} does not exist")
-        value = str(default)
+        try:
+            value = cgym.env_service_path("llvm-v0")
+        except cgym.EnvironmentNotSupported as e:
+            pytest.skip(f"$CGYM_LLVM_SERVICE is not set and {e}")
     service = Path(value).resolve()
     if not service.is_file() or not os.access(service, os.X_OK):
         pytest.fail(f"$CGYM_LLVM_SERVICE={value!r} is not an executable file", pytrace=False)
@@ -54,7 +54,9 @@ def llvm_environment() -> dict:
     env = dict(os.environ)
     env["CGYM_LLVM_SERVICE"] = str(service)
     env["CGYM_LLVM_PLUGIN"] = str(plugin.resolve())
-    env["COLUMNS"] = "250"  # rich's tables: one line per row for the short columns
+    # rich's tables: one line per row for the short columns, and paths uncut (an installed
+    # package's service path is long).
+    env["COLUMNS"] = "1000"
     env.pop("NO_COLOR", None)
     os.environ["CGYM_LLVM_SERVICE"] = env["CGYM_LLVM_SERVICE"]
     os.environ["CGYM_LLVM_PLUGIN"] = env["CGYM_LLVM_PLUGIN"]

@@ -246,7 +246,8 @@ from cgym import search
 def task(config, index, benchmark, attempt=0):
     return search.SearchResult(benchmark=benchmark, reward=1.0)
 if __name__ == "__main__":
-    runner = search.SearchRunner(search.SearchConfig(), ["b://x/a", "b://x/b"], workers=2, task=task)
+    benchmarks = ["b://x/a", "b://x/b"]
+    runner = search.SearchRunner(search.SearchConfig(), benchmarks, workers=2, task=task)
     for result in runner.run():
         print(result.benchmark, result.error)
 """

@@ -3,10 +3,11 @@
 (libcgym-llvm.so loaded with cgym.runtime.register_plugin), and as a managed service
 (cgym-llvm-service); the same episode through both gives the same observations.
 
-The service binary comes from $CGYM_LLVM_SERVICE, else build/release's; the plugin from
+The service binary comes from $CGYM_LLVM_SERVICE, else where libcgym finds it
+(cgym.env_service_path: the package's own, or next to the build's libcgym); the plugin from
 $CGYM_LLVM_PLUGIN, else libcgym-llvm.so next to the service binary. LLVM is optional: when the
-variable is unset and nothing is built, these tests are skipped; a variable naming a missing
-file fails them (a typo must not pass as a skip).
+variable is unset and no service is found, these tests are skipped; a variable naming a
+missing file fails them (a typo must not pass as a skip).
 """
 
 import os
@@ -18,7 +19,6 @@ import pytest
 
 import cgym
 from cgym import _cgym
-from conftest import REPO
 
 FIBONACCI = "benchmark://cgym-v0/fibonacci"
 INT64_MAX = 2**63 - 1
@@ -28,13 +28,10 @@ INT64_MAX = 2**63 - 1
 def llvm_service() -> Path:
     value = os.environ.get("CGYM_LLVM_SERVICE")
     if not value:
-        default = REPO / "build/release/services/llvm/cgym-llvm-service"
-        if not default.is_file():
-            pytest.skip(
-                f"$CGYM_LLVM_SERVICE is not set and {default} does not exist "
-                "(build with LLVM 16, or set the variable to cgym-llvm-service)"
-            )
-        value = str(default)
+        try:
+            value = cgym.env_service_path("llvm-v0")
+        except cgym.EnvironmentNotSupported as e:
+            pytest.skip(f"$CGYM_LLVM_SERVICE is not set and {e}")
     path = Path(value).resolve()
     if not path.is_file() or not os.access(path, os.X_OK):
         pytest.fail(f"$CGYM_LLVM_SERVICE={value!r} is not an executable file", pytrace=False)

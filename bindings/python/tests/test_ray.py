@@ -46,10 +46,15 @@ def free_port() -> int:
 
 
 def llvm_variables() -> dict:
-    """CGYM_LLVM_SERVICE / CGYM_LLVM_PLUGIN when LLVM is built (for the cluster's workers),
-    else nothing (its tests skip)."""
-    default = Path(__file__).resolve().parents[3] / "build/release/services/llvm"
-    service = os.environ.get("CGYM_LLVM_SERVICE") or str(default / "cgym-llvm-service")
+    """CGYM_LLVM_SERVICE / CGYM_LLVM_PLUGIN when LLVM is installed (for the cluster's workers):
+    the variables, else where libcgym finds them (cgym.env_service_path); else nothing (its
+    tests skip)."""
+    service = os.environ.get("CGYM_LLVM_SERVICE")
+    if not service:
+        try:
+            service = cgym.env_service_path("llvm-v0")
+        except cgym.EnvironmentNotSupported:
+            return {}
     plugin = os.environ.get("CGYM_LLVM_PLUGIN") or str(Path(service).parent / "libcgym-llvm.so")
     if not Path(service).is_file():
         return {}
