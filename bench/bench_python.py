@@ -3,8 +3,9 @@
 """The Python row of the benchmark table (issue 6): `env.step(0)` of a cgym.CompilerEnv
 against the same step through the C API, timed by a loop in C, in the same process and run.
 
-Usage (with the Python of a venv where the `cgym` binding is installed, built against the
-libcgym of BUILD_DIR):
+Usage (with the Python of a venv where the `cgym` package is installed; the reference library
+BUILD_DIR/bench/libcgym_bench_pyref.so is loaded after it, so that its libcgym.so.1 is the
+package's own: one libcgym in the process, measured both ways):
 
   bench_python.py --build-dir BUILD_DIR [--out FILE] [--repetitions N] [--min-time S] [--smoke]
 
