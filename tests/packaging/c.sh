@@ -23,10 +23,12 @@ check_quickstart() {
   (
     cd "$where"
     [[ $(pkg-config --modversion cgym) == "$version" ]] || fail "pkg-config: not $version"
+    # (Called as `check_quickstart || ...`, where bash ignores set -e: each step says so itself.)
     cc -std=c99 -Wall -Wextra -Werror -o quickstart-pc quickstart.c \
-      $(pkg-config --cflags --libs cgym)
-    cmake -S . -B cmake-build -G Ninja >/dev/null
-    cmake --build cmake-build >/dev/null
+      $(pkg-config --cflags --libs cgym) || fail "the quick start does not build with pkg-config"
+    cmake -S . -B cmake-build -G Ninja >cmake.log 2>&1 ||
+      fail "find_package(cgym) failed: $(cat cmake.log)"
+    cmake --build cmake-build >>cmake.log 2>&1 || fail "the CMake build failed: $(cat cmake.log)"
     for program in ./quickstart-pc cmake-build/quickstart; do
       hidden "$program" >out.txt || fail "$program failed: $(cat out.txt)"
       cat out.txt
@@ -65,12 +67,11 @@ for file in ./usr/include/cgym.h ./usr/lib/libcgym.so ./usr/lib/pkgconfig/cgym.p
   ./usr/lib/cmake/cgym/cgymConfig.cmake; do
   grep -q " $file" "$work/dev.txt" || fail "$file is not in libcgym-dev"
 done
-if [[ -e /usr/local/lib/pkgconfig/cgym.pc ]]; then
-  # An earlier `cmake --install` would stand before the packages' files: moved aside here.
-  xargs rm -f <"$build/install_manifest.txt" 2>/dev/null || true
-  rm -f /usr/local/lib/pkgconfig/cgym.pc /usr/local/lib/libcgym.so*
-  ldconfig
-fi
+# An earlier `cmake --install` (of this tree or another) would stand before the packages'
+# files (/usr/local comes first for pkg-config, CMake and the loader): removed, by the layout.
+rm -rf /usr/local/include/cgym.h /usr/local/lib/libcgym.so* /usr/local/lib/pkgconfig/cgym.pc \
+  /usr/local/lib/cmake/cgym /usr/local/libexec/cgym /usr/local/share/cgym
+ldconfig
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y ./build/release/libcgym1_*.deb ./build/release/libcgym-dev_*.deb
 status=0
