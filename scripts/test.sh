@@ -4,7 +4,9 @@
 # the same C and C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer and
 # under ThreadSanitizer, the libFuzzer targets on their corpora and briefly, the Python suites
 # (service lifecycle, wire protocol, attacks on the service, CompilerGym's own client, the
-# binding), and the Rust (cargo test) and Java (JUnit through Maven) bindings' suites.
+# binding, installed with pip as a user does), the Rust (cargo test) and Java (JUnit through
+# Maven) bindings' suites, and each package installed and its quick start run from outside the
+# source tree (tests/packaging/: needs root, for the .debs and /usr/local).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
