@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "client/environments.h"
 
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -87,11 +86,7 @@ const EnvironmentSpec* findSpec(const std::string& id) {
 
 // The directory of the library or executable holding this code: libcgym.so's for C users.
 fs::path codeDirectory() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&environmentIds), &info) == 0 || !info.dli_fname) return {};
-  std::error_code error;
-  fs::path path = fs::weakly_canonical(fs::absolute(info.dli_fname, error), error);
-  return path.parent_path();
+  return cgym::codeDirectory(reinterpret_cast<const void*>(&environmentIds));
 }
 
 // Where an installed or built file of the library is looked for, next to the code.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "common/toolchain.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -50,6 +51,15 @@ std::vector<std::string> parseIncludeSearchList(const std::string& text) {
 }
 
 }  // namespace
+
+std::filesystem::path codeDirectory(const void* symbol) {
+  Dl_info info{};
+  if (dladdr(symbol, &info) == 0 || !info.dli_fname) return {};
+  std::error_code error;
+  const std::filesystem::path path =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(info.dli_fname, error), error);
+  return error ? std::filesystem::path() : path.parent_path();
+}
 
 std::string quotedForMessage(const std::string& text) {
   return "\"" + truncateForMessage(text) + "\"";

@@ -21,6 +21,10 @@ int readFileBounded(const std::string& path, size_t maxBytes, std::string* conte
 // with strerror if it cannot be read.
 Status readFile(const std::filesystem::path& path, std::string* contents);
 
+// The directory of the executable or shared library that holds `symbol` (its canonical path),
+// or an empty path if the loader cannot tell: what installed files are found relative to.
+std::filesystem::path codeDirectory(const void* symbol);
+
 // `text` quoted for an error message, cut to a bounded size.
 std::string quotedForMessage(const std::string& text);
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "benchmarks/benchmarks.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -388,14 +387,12 @@ fs::path ResolveOptions::defaultDatasetDirectory() {
   // copy relative to the binary holding this code (the service, or the plugin), then the
   // sources of a build tree.
   if (const char* dir = std::getenv("CGYM_LLVM_DATASET"); dir && *dir) return dir;
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&ResolveOptions::defaultDatasetDirectory), &info) != 0 &&
-      info.dli_fname) {
+  const fs::path code =
+      codeDirectory(reinterpret_cast<const void*>(&ResolveOptions::defaultDatasetDirectory));
+  if (!code.empty()) {
     std::error_code error;
-    const fs::path code = fs::weakly_canonical(fs::absolute(info.dli_fname, error), error);
-    const fs::path installed =
-        (code.parent_path() / CGYM_LIBEXEC_TO_DATASET_DIR).lexically_normal();
-    if (!error && fs::exists(installed / "manifest.json", error)) return installed;
+    const fs::path installed = (code / CGYM_LIBEXEC_TO_DATASET_DIR).lexically_normal();
+    if (fs::exists(installed / "manifest.json", error)) return installed;
   }
 #ifdef CGYM_LLVM_DATASET_DIR
   return CGYM_LLVM_DATASET_DIR;
